@@ -1,0 +1,325 @@
+"""Exact numbers: reading shares, ranges of shares, intervals, and display.
+
+Shares are :class:`fractions.Fraction` from the moment they are read.  What is
+accepted (and what is refused, quickly, whatever its size):
+
+* ``"50%"``, ``"33.3%"``: a percentage, written as a plain decimal;
+* ``"0.5"``, ``"1"``, ``"0"``: a bare number is a *fraction of one*, so it must
+  lie in [0, 1].  ``"50"`` is refused as ambiguous (did you mean ``"50%"``?);
+* ``"1/2"``: a ratio of two whole numbers;
+* :class:`~fractions.Fraction`, :class:`~decimal.Decimal` and the integers 0 and 1;
+* a :class:`float`, read through its shortest decimal form, so ``0.1`` is one
+  tenth exactly (not 3602879701896397/36028797018963968).
+
+Refused with :class:`~jvmodel.InvalidShareError`: negative values, values above
+one, NaN and infinities, empty strings, exponent notation in strings, strings
+longer than 64 characters, zero denominators, booleans, and any other type.
+"""
+
+from __future__ import annotations
+
+import decimal
+import math
+import re
+from fractions import Fraction
+from typing import Literal, TypeAlias
+
+import attrs
+
+from jvmodel.errors import InvalidShareError
+
+__all__ = [
+    "Closed",
+    "Interval",
+    "Range",
+    "ShareLike",
+    "format_percent",
+    "format_share",
+    "parse_share",
+]
+
+ShareLike: TypeAlias = "str | Fraction | decimal.Decimal | int | float"
+Closed: TypeAlias = Literal["both", "left", "right", "neither"]
+
+ZERO = Fraction(0)
+ONE = Fraction(1)
+
+# Long enough for any honest share ("33.333333333333333333%" or "1234567/9876543"),
+# short enough that no input can make parsing slow.
+_MAX_TEXT = 64
+_DECIMAL = r"(?:\d+(?:\.\d*)?|\.\d+)"
+_SHARE_RE = re.compile(rf"(?P<number>{_DECIMAL})\s*(?P<percent>%?)|(?P<num>\d+)\s*/\s*(?P<den>\d+)")
+
+
+def parse_share(value: object, *, what: str = "share") -> Fraction:
+    """Read a share as an exact fraction of one, in [0, 1].
+
+    Parameters
+    ----------
+    value : str, Fraction, Decimal, int or float
+        The share, in any of the forms listed in the module documentation.
+    what : str
+        How to name the value in an error message (e.g. ``"equity of 'bt' in 'jv'"``).
+
+    Returns
+    -------
+    Fraction
+
+    Raises
+    ------
+    InvalidShareError
+        When the value cannot be read or lies outside [0, 1].
+
+    Examples
+    --------
+    >>> parse_share("50%"), parse_share("0.5"), parse_share("1/2")
+    (Fraction(1, 2), Fraction(1, 2), Fraction(1, 2))
+    >>> parse_share(0.1)
+    Fraction(1, 10)
+    >>> parse_share("33.3%")
+    Fraction(333, 1000)
+    >>> parse_share("50")
+    Traceback (most recent call last):
+    ...
+    jvmodel.errors.InvalidShareError: share '50' is a bare number above 1; ... write '50%' ...
+    """
+    share = _to_fraction(value, what)
+    if share < 0:
+        raise InvalidShareError(
+            f"{what} {_show(value)} is negative; a share lies between 0% and 100%",
+            value=value,
+        )
+    if share > 1:
+        raise InvalidShareError(
+            f"{what} {_show(value)} is above 100%; a share lies between 0% and 100%",
+            value=value,
+        )
+    return share
+
+
+def _show(value: object) -> str:
+    text = repr(value) if not isinstance(value, Fraction) else str(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _to_fraction(value: object, what: str) -> Fraction:
+    # bool is an int subclass; True as "100%" is a silent surprise, so refuse it.
+    if isinstance(value, bool):
+        raise InvalidShareError(f"{what} {value!r} is a boolean, not a share", value=value)
+    if isinstance(value, Fraction):
+        return value
+    if isinstance(value, int):
+        if value in (0, 1):
+            return Fraction(value)
+        raise InvalidShareError(
+            f"{what} {value!r} is an integer other than 0 or 1; write '{value}%' for a "
+            "percentage or a fraction such as '1/2'",
+            value=value,
+        )
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise InvalidShareError(f"{what} {value!r} is not a finite number", value=value)
+        # repr gives the shortest decimal that reads back as the same float.
+        return Fraction(decimal.Decimal(repr(value)))
+    if isinstance(value, decimal.Decimal):
+        if not value.is_finite():
+            raise InvalidShareError(f"{what} {value!r} is not a finite number", value=value)
+        if abs(value.as_tuple().exponent) > _MAX_TEXT:  # type: ignore[arg-type]
+            raise InvalidShareError(
+                f"{what} {_show(value)} has an exponent too large to be a share", value=value
+            )
+        return Fraction(value)
+    if isinstance(value, str):
+        return _parse_text(value, what)
+    raise InvalidShareError(
+        f"{what} {_show(value)} has type {type(value).__name__}; give a string such as "
+        "'50%', '0.5' or '1/2', a Fraction, a Decimal or a float",
+        value=value,
+    )
+
+
+def _parse_text(text: str, what: str) -> Fraction:
+    stripped = text.strip()
+    if not stripped:
+        raise InvalidShareError(f"{what} is empty; give a share such as '50%'", value=text)
+    if len(stripped) > _MAX_TEXT:
+        raise InvalidShareError(
+            f"{what} {_show(text)} is {len(stripped)} characters long (at most {_MAX_TEXT})",
+            value=text,
+        )
+    match = _SHARE_RE.fullmatch(stripped)
+    if match is None:
+        raise InvalidShareError(
+            f"{what} {_show(text)} is not a share; write a percentage ('50%'), a fraction "
+            "of one ('0.5') or a ratio ('1/2')",
+            value=text,
+        )
+    if match["den"] is not None:
+        if int(match["den"]) == 0:
+            raise InvalidShareError(f"{what} {_show(text)} has a zero denominator", value=text)
+        return Fraction(int(match["num"]), int(match["den"]))
+    number = Fraction(match["number"])
+    if match["percent"]:
+        return number / 100
+    if number > 1:
+        raise InvalidShareError(
+            f"{what} {_show(text)} is a bare number above 1; bare numbers are fractions "
+            f"of one, so write '{stripped}%' for a percentage or '0.5' for a half",
+            value=text,
+        )
+    return number
+
+
+def _terminates(share: Fraction) -> bool:
+    """Whether ``share`` has a finite decimal expansion (denominator 2^a 5^b)."""
+    den = share.denominator
+    for prime in (2, 5):
+        while den % prime == 0:
+            den //= prime
+    return den == 1
+
+
+def format_share(share: Fraction) -> str:
+    """The exact text form of a share, as written to files: ``"12.5%"`` or ``"1/3"``.
+
+    A share with a finite decimal expansion is written as a percentage, any other
+    as a ratio, so that reading the text back gives the same fraction.
+
+    Examples
+    --------
+    >>> format_share(Fraction(1, 8)), format_share(Fraction(1, 3)), format_share(Fraction(1))
+    ('12.5%', '1/3', '100%')
+    """
+    if not _terminates(share):
+        return f"{share.numerator}/{share.denominator}"
+    percent = decimal.Decimal(share.numerator * 100) / decimal.Decimal(share.denominator)
+    # The quotient is exact: the denominator divides a power of ten.
+    text = format(percent.normalize(), "f")
+    return f"{text}%"
+
+
+def format_percent(share: Fraction, places: int = 2) -> str:
+    """A share rounded for display (half to even): ``"51.5%"``, ``"33.33%"``.
+
+    Trailing zeros are dropped, and a share that rounds to a boundary but is not
+    on it shows a ``≈`` sign, so ``50.000001%`` never reads as ``50%``.
+
+    Examples
+    --------
+    >>> format_percent(Fraction(103, 200)), format_percent(Fraction(1, 3))
+    ('51.5%', '≈33.33%')
+    >>> format_percent(Fraction(1, 2) + Fraction(1, 10**9))
+    '≈50%'
+    """
+    with decimal.localcontext() as context:
+        context.prec = 60
+        exact = decimal.Decimal(share.numerator * 100) / decimal.Decimal(share.denominator)
+        rounded = exact.quantize(decimal.Decimal(1).scaleb(-places))
+    text = format(rounded.normalize(), "f")
+    if Fraction(rounded) / 100 != share:
+        return f"≈{text}%"
+    return f"{text}%"
+
+
+def _check_closed(_instance: object, _attribute: object, value: str) -> None:
+    if value not in ("both", "left", "right", "neither"):
+        raise InvalidShareError(
+            f"closed={value!r} is not one of 'both', 'left', 'right', 'neither'", value=value
+        )
+
+
+def _range_bound(value: object) -> Fraction:
+    return parse_share(value, what="range bound")
+
+
+@attrs.frozen
+class Range:
+    """A stake known only to lie between two bounds, as registers often report it.
+
+    Parameters
+    ----------
+    min, max : share-like
+        The bounds, read like any share.
+    closed : {"both", "left", "right", "neither"}
+        Which ends belong to the range.  The UK PSC band "more than 25% to 50%" is
+        ``Range("25%", "50%", closed="right")``.
+
+    Examples
+    --------
+    >>> band = Range("25%", "50%", closed="right")
+    >>> band
+    Range('25%', '50%', closed='right')
+    >>> Fraction(1, 4) in band, Fraction(1, 2) in band
+    (False, True)
+    """
+
+    min: Fraction = attrs.field(converter=_range_bound)
+    max: Fraction = attrs.field(converter=_range_bound)
+    closed: Closed = attrs.field(default="both", validator=_check_closed)
+
+    def __attrs_post_init__(self) -> None:
+        if self.min > self.max:
+            raise InvalidShareError(
+                f"range from {format_share(self.min)} to {format_share(self.max)} is "
+                "reversed; give the smaller bound first",
+                value=(self.min, self.max),
+            )
+        if self.min == self.max and self.closed != "both":
+            raise InvalidShareError(
+                f"range from {format_share(self.min)} to {format_share(self.max)} with "
+                f"closed={self.closed!r} is empty",
+                value=(self.min, self.max),
+            )
+
+    @property
+    def min_closed(self) -> bool:
+        """Whether the lower bound belongs to the range."""
+        return self.closed in ("both", "left")
+
+    @property
+    def max_closed(self) -> bool:
+        """Whether the upper bound belongs to the range."""
+        return self.closed in ("both", "right")
+
+    def __contains__(self, share: object) -> bool:
+        if not isinstance(share, Fraction | int):
+            return False
+        above = share > self.min or (self.min_closed and share == self.min)
+        below = share < self.max or (self.max_closed and share == self.max)
+        return above and below
+
+    def __repr__(self) -> str:
+        return (
+            f"Range({format_share(self.min)!r}, {format_share(self.max)!r}, closed={self.closed!r})"
+        )
+
+
+@attrs.frozen(kw_only=True)
+class Interval:
+    """The set of values a figure can take when some stakes are ranges.
+
+    ``lower``/``upper`` are exact; ``lower_closed``/``upper_closed`` say whether
+    the bounds themselves are attained.
+
+    Examples
+    --------
+    >>> Interval(lower=Fraction(1, 4), upper=Fraction(1, 2), lower_closed=False)
+    Interval(lower=Fraction(1, 4), upper=Fraction(1, 2), lower_closed=False, upper_closed=True)
+    """
+
+    lower: Fraction
+    upper: Fraction
+    lower_closed: bool = True
+    upper_closed: bool = True
+
+    def __contains__(self, value: object) -> bool:
+        if not isinstance(value, Fraction | int):
+            return False
+        above = value > self.lower or (self.lower_closed and value == self.lower)
+        below = value < self.upper or (self.upper_closed and value == self.upper)
+        return above and below
+
+    @property
+    def is_point(self) -> bool:
+        """Whether the interval holds exactly one value."""
+        return self.lower == self.upper

@@ -1,0 +1,23 @@
+"""Pure analysis over an ownership graph: look-through, attribution methods, control.
+
+Analysis knows nothing of caps or regimes: it takes a host country and a method
+and returns exact figures.  :mod:`jvmodel.compliance` puts them next to caps.
+"""
+
+from jvmodel.analysis.lookthrough import (
+    UNDISCLOSED,
+    effective_ownership,
+    foreign_contributions,
+    foreign_share,
+    is_foreign,
+    upstream,
+)
+
+__all__ = [
+    "UNDISCLOSED",
+    "effective_ownership",
+    "foreign_contributions",
+    "foreign_share",
+    "is_foreign",
+    "upstream",
+]

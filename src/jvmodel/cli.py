@@ -1,0 +1,257 @@
+"""The ``jvmodel`` command.
+
+Exit status of ``check``: 0 compliant, 1 breach, 3 indeterminate, 2 bad input or
+usage.  Bad input never prints a traceback, only one line naming what is wrong
+(``--debug`` shows the traceback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+import textwrap
+from collections.abc import Sequence
+from fractions import Fraction
+from typing import Any, NoReturn, TextIO
+
+from jvmodel import __version__, examples, regimes
+from jvmodel._numeric import format_percent
+from jvmodel.analysis.lookthrough import UNDISCLOSED, effective_ownership
+from jvmodel.compliance.check import CapCheck, check
+from jvmodel.errors import JVModelError
+from jvmodel.graph import OwnershipGraph
+from jvmodel.io.native import load
+
+__all__ = ["main"]
+
+EXIT_STATUS = {"compliant": 0, "breach": 1, "indeterminate": 3}
+EXIT_USAGE = 2
+
+
+class _UsageError(Exception):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise _UsageError(f"{self.prog}: {message}")
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="jvmodel",
+        description="Exact look-through of foreign ownership, checked against sector caps.",
+    )
+    parser.add_argument("--version", action="version", version=f"jvmodel {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks of errors")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    def with_target(name: str, helptext: str) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=helptext, description=helptext)
+        sub.add_argument("file", metavar="FILE", help="a native .toml or .json structure")
+        sub.add_argument("--target", required=True, metavar="ID", help="the entity to check")
+        sub.add_argument("--regime", required=True, metavar="NAME", help="see `jvmodel regimes`")
+        sub.add_argument("--sector", metavar="S", help="the capped sector (default: the target's)")
+        sub.add_argument("--as-of", type=_date, metavar="YYYY-MM-DD", help="date of the structure")
+        sub.add_argument(
+            "--undisclosed",
+            choices=("foreign", "domestic", "exclude"),
+            help="how to count undisclosed ownership (default: the regime's)",
+        )
+        sub.add_argument("--format", choices=("text", "json"), default="text")
+        return sub
+
+    with_target("check", "check an entity's foreign share against its sector cap")
+    with_target("explain", "show who contributes to an entity's foreign share")
+    commands.add_parser("regimes", help="list the bundled regimes and their caps")
+    demo = commands.add_parser("demo", help="run the bundled Beijing VPN JV example end to end")
+    demo.add_argument("--format", choices=("text", "json"), default="text")
+    return parser
+
+
+def _pct(share: Fraction) -> str:
+    return format_percent(share)
+
+
+def _signed(share: Fraction) -> str:
+    return ("-" if share < 0 else "+" if share > 0 else "") + _pct(abs(share))
+
+
+def _write_check(result: CapCheck, g: OwnershipGraph, out: TextIO) -> None:
+    entity = g.entity(result.target)
+    rule = result.cap_rule
+    verdict = {"compliant": "COMPLIANT", "breach": "BREACH", "indeterminate": "INDETERMINATE"}
+    when = result.as_of.isoformat() if result.as_of else "today's structure (no end date)"
+    share = result.foreign_share
+    rows = [
+        ("entity", f"{entity.id} ({entity.name}, {entity.jurisdiction or 'jurisdiction unknown'})"),
+        ("regime", result.regime),
+        ("sector", result.sector + (f" ({rule.title})" if rule.title else "")),
+        ("as of", when),
+        ("foreign", f"{_pct(share)}  (exact {share}, {result.measure}, {result.method})"),
+        ("cap", rule.describe() + (" [benchmark]" if rule.kind == "benchmark" else "")),
+    ]
+    if result.headroom is not None:
+        rows.append(("headroom", _signed(result.headroom)))
+    rows.append(("verdict", verdict[result.status]))
+    for label, value in rows:
+        out.write(f"{label:<10}{value}\n")
+    if result.contributions:
+        out.write("\nforeign share by ultimate owner:\n")
+        for owner, part in result.contributions.items():
+            name = (
+                "undisclosed or of unknown jurisdiction"
+                if owner == UNDISCLOSED
+                else (f"{g.entity(owner).name}, {g.entity(owner).jurisdiction}")
+            )
+            out.write(f"  {_pct(part):>8}  {owner}  ({name})\n")
+    for finding in result.findings:
+        out.write(f"\nfinding: {finding}\n")
+    source = textwrap.fill(rule.source, width=88, initial_indent="  ", subsequent_indent="  ")
+    out.write(f"\nsource of the cap:\n{source}\n")
+
+
+def _run_check(args: argparse.Namespace, out: TextIO) -> int:
+    g = load(args.file)
+    result = check(
+        g,
+        args.target,
+        regime=args.regime,
+        sector=args.sector,
+        as_of=args.as_of,
+        undisclosed=args.undisclosed,
+    )
+    if args.format == "json":
+        json.dump(result.to_dict(), out, indent=2, ensure_ascii=False)
+        out.write("\n")
+    else:
+        _write_check(result, g, out)
+    return EXIT_STATUS[result.status]
+
+
+def _run_explain(args: argparse.Namespace, out: TextIO) -> int:
+    g = load(args.file)
+    result = check(
+        g,
+        args.target,
+        regime=args.regime,
+        sector=args.sector,
+        as_of=args.as_of,
+        undisclosed=args.undisclosed,
+    )
+    owners = effective_ownership(g, args.target, measure=result.measure, as_of=args.as_of)  # type: ignore[arg-type]
+    if args.format == "json":
+        payload = result.to_dict()
+        payload["ultimate_owners"] = {
+            owner: {"exact": str(share), "percent": _pct(share)} for owner, share in owners.items()
+        }
+        json.dump(payload, out, indent=2, ensure_ascii=False)
+        out.write("\n")
+        return EXIT_STATUS[result.status]
+    _write_check(result, g, out)
+    out.write(f"\nall ultimate owners ({result.measure}, look-through):\n")
+    for owner, share in owners.items():
+        if owner == UNDISCLOSED:
+            label, where = "(undisclosed)", ""
+        else:
+            label, where = owner, g.entity(owner).jurisdiction or "?"
+        tag = "foreign" if owner in result.contributions else ""
+        out.write(f"  {_pct(share):>8}  {label:<16} {where:<6} {tag}\n")
+    return EXIT_STATUS[result.status]
+
+
+def _run_regimes(out: TextIO) -> int:
+    for name in regimes.names():
+        regime = regimes.get(name)
+        out.write(f"{regime.name}: {regime.title} (host {regime.host})\n")
+        for cap in regime.caps:
+            dates = ""
+            if cap.valid_from or cap.valid_to:
+                dates = f" [{cap.valid_from or '…'} to {cap.valid_to or '…'}]"
+            zones = f" in zones {', '.join(cap.zones)}" if cap.zones else ""
+            out.write(f"  {cap.sector:<24} {cap.describe()}{zones}{dates}\n")
+        out.write("\n")
+    return 0
+
+
+def _run_demo(args: argparse.Namespace, out: TextIO) -> int:
+    path = examples.path("beijing-vpn-jv")
+    g = load(path)
+    before = dt.date(2022, 6, 30)
+    if args.format == "json":
+        payload: dict[str, Any] = {
+            "example": "beijing-vpn-jv",
+            "checks": [
+                check(g, "jv", regime="cn-beijing-2020", as_of=day).to_dict()
+                for day in (before, None)
+            ],
+        }
+        json.dump(payload, out, indent=2, ensure_ascii=False)
+        out.write("\n")
+        return 0
+    out.write("jvmodel demo: a VPN joint venture in Beijing (bundled example 'beijing-vpn-jv')\n\n")
+    out.write("Who holds what (today's structure):\n")
+    for holding in g.holdings():
+        if holding.covers(None):
+            owner, owned = g.entity(holding.owner), g.entity(holding.owned)
+            out.write(
+                f"  {owner.name} ({owner.jurisdiction}) holds {_pct(holding.equity)}"  # type: ignore[arg-type]
+                f" of {owned.name}\n"
+            )
+    for day in (before, None):
+        title = f"on {day}" if day else "today"
+        out.write(f"\n--- Check {title}: {'=' * (60 - len(title))}\n")
+        _write_check(check(g, "jv", regime="cn-beijing-2020", as_of=day), g, out)
+    out.write(
+        "\nThe JV was exactly at the 50% cap until the US pension fund bought 10% of the\n"
+        "venture fund on 2022-07-01; since then 1/2 × 30% × 10% = 1.5% more counts as foreign.\n"
+        "Try it on your own structure: jvmodel check FILE --target ID --regime cn-beijing-2020\n"
+        "(the example ships with jvmodel: jvmodel.examples.path('beijing-vpn-jv'))\n"
+    )
+    return 0
+
+
+def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int:
+    """Run the command line; return the exit status."""
+    stream = out or sys.stdout
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in arguments
+    try:
+        args = _parser().parse_args(arguments)
+        if args.command == "check":
+            return _run_check(args, stream)
+        if args.command == "explain":
+            return _run_explain(args, stream)
+        if args.command == "regimes":
+            return _run_regimes(stream)
+        if args.command == "demo":
+            return _run_demo(args, stream)
+        _parser().print_help(stream)
+        return EXIT_USAGE
+    except _UsageError as error:
+        print(f"{error} (see jvmodel --help)", file=sys.stderr)
+        return EXIT_USAGE
+    except (JVModelError, OSError) as error:
+        if debug:
+            raise
+        message = error.message if isinstance(error, JVModelError) else _os_message(error)
+        print(f"jvmodel: error: {message}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+def _os_message(error: OSError) -> str:
+    reason = error.strerror or str(error)
+    return f"{error.filename}: {reason}" if error.filename else reason
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,420 @@
+"""The ownership graph: entities joined by holdings and control links.
+
+:class:`OwnershipGraph` is the one mutable object of the library.  It keeps its
+structure in a :class:`networkx.DiGraph` (reachable read-only as ``graph.nx``)
+whose nodes carry their :class:`~jvmodel.Entity` under ``"entity"`` and whose
+edges ``owner → owned`` carry a tuple of :class:`~jvmodel.Holding` under
+``"holdings"`` and a tuple of :class:`~jvmodel.ControlLink` under ``"controls"``
+(either may be empty).  Treasury shares are self-loops.
+
+Every change is validated before anything is stored, so a refused change leaves
+the graph exactly as it was.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator, Sequence
+from fractions import Fraction
+from typing import Any
+
+import networkx as nx
+
+from jvmodel._numeric import Range, format_share
+from jvmodel.errors import (
+    DuplicateEntityError,
+    DuplicateHoldingError,
+    InvalidEntityError,
+    OverallocatedError,
+    UnknownEntityError,
+)
+from jvmodel.model import ControlLink, Entity, Holding, Stake
+
+__all__ = ["OwnershipGraph"]
+
+_MEASURES = ("equity", "voting")
+
+
+def _lower(stake: Stake) -> Fraction:
+    """The least a stake can be: what must fit inside 100%."""
+    return stake.min if isinstance(stake, Range) else stake
+
+
+def _overlap(a: Holding | ControlLink, b: Holding | ControlLink) -> bool:
+    starts_before_b_ends = a.valid_from is None or b.valid_to is None or a.valid_from <= b.valid_to
+    b_starts_before_a_ends = (
+        b.valid_from is None or a.valid_to is None or b.valid_from <= a.valid_to
+    )
+    return starts_before_b_ends and b_starts_before_a_ends
+
+
+def _covering(records: Iterable[Holding], day: dt.date | None) -> list[Holding]:
+    """Holdings in force on ``day``; ``None`` stands for "before any start date"."""
+    if day is None:
+        return [h for h in records if h.valid_from is None]
+    return [
+        h
+        for h in records
+        if (h.valid_from is None or h.valid_from <= day)
+        and (h.valid_to is None or day <= h.valid_to)
+    ]
+
+
+def check_allocation(owned: str, holdings: Sequence[Holding]) -> None:
+    """Raise :class:`OverallocatedError` if the holdings in ``owned`` exceed 100%.
+
+    The total in force only rises on a start date, so it is enough to look at
+    each start date, and at the time before any of them.  Ranges count with
+    their lower bound: that much must fit.
+    """
+    days: list[dt.date | None] = [None]
+    days.extend(sorted({h.valid_from for h in holdings if h.valid_from is not None}))
+    for measure in _MEASURES:
+        for day in days:
+            in_force = _covering(holdings, day)
+            total = sum((_lower(h.stake(measure)) for h in in_force), Fraction(0))
+            if total > 1:
+                stakes = {h.owner: h.stake(measure) for h in in_force}
+                listed = ", ".join(
+                    f"{owner!r} {_show_stake(stake)}" for owner, stake in stakes.items()
+                )
+                when = f"on {day}" if day is not None else "from the start of the record"
+                word = "holdings" if measure == "equity" else "voting stakes"
+                raise OverallocatedError(
+                    f"{word} in {owned!r} add up to {format_share(total)} {when} "
+                    f"(> 100%): {listed}",
+                    entity=owned,
+                    date=day,
+                    measure=measure,
+                    stakes=stakes,
+                    total=total,
+                )
+
+
+def _show_stake(stake: Stake) -> str:
+    if isinstance(stake, Range):
+        return repr(stake)
+    return format_share(stake)
+
+
+class OwnershipGraph:
+    """Entities, the holdings between them, and control links; validated on every change.
+
+    Examples
+    --------
+    >>> import jvmodel as jvm
+    >>> g = jvm.OwnershipGraph()
+    >>> g.add_entity("bt", name="BT Group plc", jurisdiction="GB")
+    Entity(id='bt', name='BT Group plc', kind='company', jurisdiction='GB', sectors=(), zones=())
+    >>> _ = g.add_entity("jv", jurisdiction="CN-BJ", sectors=["vpn"])
+    >>> _ = g.add_holding("bt", "jv", "50%")
+    >>> [h.equity for h in g.holdings_of("jv")]
+    [Fraction(1, 2)]
+    >>> g.add_holding("bt", "jv", "10%")
+    Traceback (most recent call last):
+    ...
+    jvmodel.errors.DuplicateHoldingError: 'bt' already holds a stake in 'jv' over an overlapping ...
+    >>> g
+    <OwnershipGraph: 2 entities, 1 holding, 0 control links>
+    """
+
+    def __init__(self) -> None:
+        self._graph: nx.DiGraph[str] = nx.DiGraph()
+        self._version = 0
+
+    # -- building -------------------------------------------------------------
+
+    def add_entity(
+        self,
+        entity: Entity | str,
+        *,
+        name: str | None = None,
+        kind: str = "company",
+        jurisdiction: str | None = None,
+        sectors: Iterable[str] = (),
+        zones: Iterable[str] = (),
+    ) -> Entity:
+        """Add an entity (an :class:`Entity`, or an id and its fields); return it.
+
+        Raises
+        ------
+        DuplicateEntityError
+            If the id is taken.
+        InvalidEntityError
+            If a field is malformed.
+        """
+        if not isinstance(entity, Entity):
+            fields: dict[str, Any] = {
+                "id": entity,
+                "kind": kind,
+                "jurisdiction": jurisdiction,
+                "sectors": sectors,
+                "zones": zones,
+            }
+            if name is not None:
+                fields["name"] = name
+            entity = Entity(**fields)
+        if entity.id in self._graph:
+            raise DuplicateEntityError(
+                f"entity {entity.id!r} already exists; choose another id or change the "
+                "existing entity with replace_entity()",
+                entity=entity.id,
+            )
+        self._graph.add_node(entity.id, entity=entity)
+        self._version += 1
+        return entity
+
+    def replace_entity(self, entity: Entity) -> Entity:
+        """Replace the record of an existing entity (same id) with ``entity``."""
+        self._require(entity.id)
+        self._graph.nodes[entity.id]["entity"] = entity
+        self._version += 1
+        return entity
+
+    def add_holding(
+        self,
+        owner: Holding | str,
+        owned: str | None = None,
+        equity: object = None,
+        *,
+        voting: object = None,
+        valid_from: dt.date | None = None,
+        valid_to: dt.date | None = None,
+        source: str | None = None,
+    ) -> Holding:
+        """Add a stake of ``owner`` in ``owned``; return the :class:`Holding`.
+
+        Accepts a :class:`Holding`, or the owner, the owned entity, the equity
+        stake and keyword fields.  ``owner == owned`` records treasury shares.
+
+        Raises
+        ------
+        UnknownEntityError
+            If either id names no entity.
+        InvalidShareError
+            If a stake cannot be read or lies outside [0, 1].
+        DuplicateHoldingError
+            If ``owner`` already holds a stake in ``owned`` over an overlapping period.
+        OverallocatedError
+            If the stakes in ``owned`` would exceed 100% at some date.
+        """
+        if isinstance(owner, Holding):
+            holding = owner
+        else:
+            if owned is None or equity is None:
+                raise InvalidEntityError(
+                    "add_holding needs the owner, the owned entity and the equity stake",
+                    field="equity" if owned is not None else "owned",
+                    value=None,
+                )
+            holding = Holding(
+                owner=owner,
+                owned=owned,
+                equity=equity,
+                voting=voting,
+                valid_from=valid_from,
+                valid_to=valid_to,
+                source=source,
+            )
+        self._require(holding.owner)
+        self._require(holding.owned)
+        existing = self._edge_records(holding.owner, holding.owned, "holdings")
+        for other in existing:
+            if _overlap(other, holding):
+                raise DuplicateHoldingError(
+                    f"{holding.owner!r} already holds a stake in {holding.owned!r} over an "
+                    f"overlapping period ({_show_stake(other.equity)}); give the holdings "
+                    "separate validity periods or change the existing one",
+                    owner=holding.owner,
+                    owned=holding.owned,
+                )
+        check_allocation(holding.owned, [*self.holdings_of(holding.owned, as_of=...), holding])
+        self._put(holding.owner, holding.owned, "holdings", (*existing, holding))
+        return holding
+
+    def add_control(
+        self,
+        controller: ControlLink | str,
+        controlled: str | None = None,
+        *,
+        basis: str = "contract",
+        valid_from: dt.date | None = None,
+        valid_to: dt.date | None = None,
+        source: str | None = None,
+    ) -> ControlLink:
+        """Add a control link (control without equity); return the :class:`ControlLink`.
+
+        Raises
+        ------
+        UnknownEntityError
+            If either id names no entity.
+        InvalidEntityError
+            If the basis is not ``contract``, ``board`` or ``voting_agreement``.
+        DuplicateHoldingError
+            If the same control already exists over an overlapping period.
+        """
+        if isinstance(controller, ControlLink):
+            link = controller
+        else:
+            if controlled is None:
+                raise InvalidEntityError(
+                    "add_control needs the controller and the controlled entity",
+                    field="controlled",
+                    value=None,
+                )
+            link = ControlLink(
+                controller=controller,
+                controlled=controlled,
+                basis=basis,  # type: ignore[arg-type]
+                valid_from=valid_from,
+                valid_to=valid_to,
+                source=source,
+            )
+        self._require(link.controller)
+        self._require(link.controlled)
+        existing = self._edge_records(link.controller, link.controlled, "controls")
+        for other in existing:
+            if other.basis == link.basis and _overlap(other, link):
+                raise DuplicateHoldingError(
+                    f"{link.controller!r} already controls {link.controlled!r} by "
+                    f"{link.basis} over an overlapping period",
+                    owner=link.controller,
+                    owned=link.controlled,
+                )
+        self._put(link.controller, link.controlled, "controls", (*existing, link))
+        return link
+
+    def copy(self) -> OwnershipGraph:
+        """An independent copy (the records are immutable and shared)."""
+        new = OwnershipGraph()
+        new._graph = self._graph.copy()
+        return new
+
+    def as_of(self, day: dt.date | None) -> OwnershipGraph:
+        """The structure on ``day``: the holdings and control links in force then.
+
+        ``day=None`` gives today's structure: what has no end date.  Entities
+        are all kept.
+        """
+        snapshot = OwnershipGraph()
+        for node, data in self._graph.nodes(data=True):
+            snapshot._graph.add_node(node, **data)
+        for owner, owned, data in self._graph.edges(data=True):
+            holdings = tuple(h for h in data["holdings"] if h.covers(day))
+            controls = tuple(c for c in data["controls"] if c.covers(day))
+            if holdings or controls:
+                snapshot._graph.add_edge(owner, owned, holdings=holdings, controls=controls)
+        return snapshot
+
+    # -- reading ----------------------------------------------------------------
+
+    @property
+    def nx(self) -> nx.DiGraph[str]:
+        """A read-only :class:`networkx.DiGraph` view of the structure."""
+        return nx.graphviews.subgraph_view(self._graph)  # read-only, live
+
+    @property
+    def version(self) -> int:
+        """A counter that changes whenever the graph changes (for caches)."""
+        return self._version
+
+    def entity(self, entity_id: str) -> Entity:
+        """The :class:`Entity` with this id (:class:`UnknownEntityError` if none)."""
+        self._require(entity_id)
+        entity: Entity = self._graph.nodes[entity_id]["entity"]
+        return entity
+
+    def entities(self) -> Iterator[Entity]:
+        """Every entity, in the order added."""
+        for _, entity in self._graph.nodes(data="entity"):
+            yield entity
+
+    def holdings(self) -> Iterator[Holding]:
+        """Every holding."""
+        for _, _, records in self._graph.edges(data="holdings"):
+            yield from records
+
+    def controls(self) -> Iterator[ControlLink]:
+        """Every control link."""
+        for _, _, records in self._graph.edges(data="controls"):
+            yield from records
+
+    def holdings_of(self, entity_id: str, *, as_of: Any = None) -> list[Holding]:
+        """The holdings *in* ``entity_id`` (its shareholders' stakes).
+
+        With ``as_of`` a date, only those in force that day; with ``as_of=None``,
+        those with no end date (today's structure); with ``as_of=...`` (Ellipsis),
+        all of them, whatever their dates.
+        """
+        self._require(entity_id)
+        records = [h for _, _, hs in self._graph.in_edges(entity_id, data="holdings") for h in hs]
+        if as_of is ...:
+            return records
+        return [h for h in records if h.covers(as_of)]
+
+    def holdings_by(self, entity_id: str, *, as_of: Any = None) -> list[Holding]:
+        """The holdings ``entity_id`` has in other entities (see :meth:`holdings_of`)."""
+        self._require(entity_id)
+        records = [h for _, _, hs in self._graph.out_edges(entity_id, data="holdings") for h in hs]
+        if as_of is ...:
+            return records
+        return [h for h in records if h.covers(as_of)]
+
+    def controls_of(self, entity_id: str, *, as_of: Any = None) -> list[ControlLink]:
+        """The control links over ``entity_id`` (see :meth:`holdings_of` for ``as_of``)."""
+        self._require(entity_id)
+        records = [c for _, _, cs in self._graph.in_edges(entity_id, data="controls") for c in cs]
+        if as_of is ...:
+            return records
+        return [c for c in records if c.covers(as_of)]
+
+    def __contains__(self, entity_id: object) -> bool:
+        return entity_id in self._graph
+
+    def __len__(self) -> int:
+        return int(self._graph.number_of_nodes())
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._graph)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, OwnershipGraph):
+            return NotImplemented
+        return (
+            set(self.entities()) == set(other.entities())
+            and set(self.holdings()) == set(other.holdings())
+            and set(self.controls()) == set(other.controls())
+        )
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        n_entities = len(self)
+        n_holdings = sum(1 for _ in self.holdings())
+        n_controls = sum(1 for _ in self.controls())
+        return (
+            f"<OwnershipGraph: {n_entities} {'entity' if n_entities == 1 else 'entities'}, "
+            f"{n_holdings} holding{'' if n_holdings == 1 else 's'}, "
+            f"{n_controls} control link{'' if n_controls == 1 else 's'}>"
+        )
+
+    # -- internals ------------------------------------------------------------------
+
+    def _require(self, entity_id: str) -> None:
+        if entity_id not in self._graph:
+            raise UnknownEntityError(
+                f"no entity {entity_id!r} in the graph; add it with add_entity() first",
+                entity=entity_id,
+            )
+
+    def _edge_records(self, source: str, target: str, key: str) -> tuple[Any, ...]:
+        data = self._graph.get_edge_data(source, target)
+        return () if data is None else tuple(data[key])
+
+    def _put(self, source: str, target: str, key: str, records: tuple[Any, ...]) -> None:
+        if self._graph.has_edge(source, target):
+            self._graph.edges[source, target][key] = records
+        else:
+            other = "controls" if key == "holdings" else "holdings"
+            self._graph.add_edge(source, target, **{key: records, other: ()})
+        self._version += 1

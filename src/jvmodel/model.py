@@ -1,0 +1,342 @@
+"""The value types of an ownership structure: entities, holdings and control links.
+
+All three are frozen attrs classes, validated and normalised on construction
+(country codes upper-cased, shares turned into exact fractions); change one with
+:func:`attrs.evolve`, which validates again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from fractions import Fraction
+from typing import Any, Literal, TypeAlias
+
+import attrs
+
+from jvmodel._iso3166 import COUNTRIES
+from jvmodel._numeric import Range, parse_share
+from jvmodel.errors import InvalidEntityError, InvalidShareError
+
+__all__ = [
+    "BASES",
+    "KINDS",
+    "ControlBasis",
+    "ControlLink",
+    "Entity",
+    "EntityKind",
+    "Holding",
+    "Stake",
+]
+
+EntityKind: TypeAlias = Literal[
+    "company", "person", "state", "fund", "trust", "partnership", "float"
+]
+ControlBasis: TypeAlias = Literal["contract", "board", "voting_agreement"]
+Stake: TypeAlias = "Fraction | Range"
+
+KINDS: tuple[str, ...] = ("company", "person", "state", "fund", "trust", "partnership", "float")
+BASES: tuple[str, ...] = ("contract", "board", "voting_agreement")
+
+_JURISDICTION_RE = re.compile(r"([A-Z]{2})(?:-([A-Z0-9]{1,3}))?")
+
+
+def _check_id(_instance: object, attribute: attrs.Attribute[str], value: object) -> None:
+    if not isinstance(value, str):
+        raise InvalidEntityError(
+            f"{attribute.name} must be a string, not {type(value).__name__} {value!r}",
+            field=attribute.name,
+            value=value,
+        )
+    if not value.strip():
+        raise InvalidEntityError(
+            f"{attribute.name} {value!r} is empty; give every entity a non-blank id",
+            field=attribute.name,
+            value=value,
+        )
+
+
+def normalise_jurisdiction(value: object) -> str | None:
+    """Upper-case and check an ISO 3166-1 alpha-2 or ISO 3166-2 code.
+
+    Examples
+    --------
+    >>> normalise_jurisdiction("cn-bj"), normalise_jurisdiction(" gb ")
+    ('CN-BJ', 'GB')
+    >>> normalise_jurisdiction("UK")
+    Traceback (most recent call last):
+    ...
+    jvmodel.errors.InvalidEntityError: jurisdiction 'UK' is not an ISO 3166 code; use 'GB' ...
+    """
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise InvalidEntityError(
+            f"jurisdiction must be an ISO 3166 code string, not {type(value).__name__} {value!r}",
+            field="jurisdiction",
+            value=value,
+        )
+    code = value.strip().upper()
+    match = _JURISDICTION_RE.fullmatch(code)
+    if match is None or match[1] not in COUNTRIES:
+        hint = (
+            "; use 'GB' for the United Kingdom"
+            if match and match[1] == "UK"
+            else (
+                "; give an ISO 3166-1 alpha-2 country code such as 'CN' or 'GB', "
+                "or an ISO 3166-2 subdivision such as 'CN-BJ'"
+            )
+        )
+        raise InvalidEntityError(
+            f"jurisdiction {value!r} is not an ISO 3166 code{hint}",
+            field="jurisdiction",
+            value=value,
+        )
+    return code
+
+
+def _labels(value: object, field: str) -> tuple[str, ...]:
+    """Normalise sectors or zones to a tuple of unique non-empty strings, in order."""
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        value = (value,)
+    if not isinstance(value, Iterable):
+        raise InvalidEntityError(
+            f"{field} must be a list of strings, not {type(value).__name__}",
+            field=field,
+            value=value,
+        )
+    seen: dict[str, None] = {}
+    for item in value:
+        if not isinstance(item, str) or not item.strip():
+            raise InvalidEntityError(
+                f"{field} must hold non-empty strings; got {item!r}", field=field, value=item
+            )
+        seen.setdefault(item.strip(), None)
+    return tuple(seen)
+
+
+def _sectors(value: object) -> tuple[str, ...]:
+    return _labels(value, "sectors")
+
+
+def _zones(value: object) -> tuple[str, ...]:
+    return _labels(value, "zones")
+
+
+def _check_kind(_instance: object, _attribute: object, value: object) -> None:
+    if value not in KINDS:
+        raise InvalidEntityError(
+            f"kind {value!r} is not one of {', '.join(KINDS)}", field="kind", value=value
+        )
+
+
+@attrs.frozen(kw_only=True)
+class Entity:
+    """A company, JV, person, state body, fund, trust, partnership or listed float.
+
+    Parameters
+    ----------
+    id : str
+        Unique, non-blank identifier.
+    name : str
+        Display name; defaults to the id.
+    kind : {"company", "person", "state", "fund", "trust", "partnership", "float"}
+    jurisdiction : str or None
+        ISO 3166-1 alpha-2 country (``"GB"``) or ISO 3166-2 subdivision
+        (``"CN-BJ"``); for a person, the nationality.  None when unknown: an
+        ultimate owner without a jurisdiction counts like undisclosed ownership.
+    sectors, zones : sequence of str
+        The regulated sectors the entity operates in, and the zones it is
+        registered in (which zone-scoped caps apply).
+
+    Examples
+    --------
+    >>> jv = Entity(id="jv", kind="company", jurisdiction="cn-bj", sectors=["vpn"])
+    >>> jv.jurisdiction, jv.country, jv.name, jv.sectors
+    ('CN-BJ', 'CN', 'jv', ('vpn',))
+    """
+
+    id: str = attrs.field(validator=_check_id)
+    name: str = attrs.field(default=attrs.Factory(lambda self: self.id, takes_self=True))
+    kind: EntityKind = attrs.field(default="company", validator=_check_kind)
+    jurisdiction: str | None = attrs.field(default=None, converter=normalise_jurisdiction)
+    sectors: tuple[str, ...] = attrs.field(default=(), converter=_sectors)
+    zones: tuple[str, ...] = attrs.field(default=(), converter=_zones)
+
+    @name.validator
+    def _check_name(self, _attribute: object, value: object) -> None:
+        if not isinstance(value, str):
+            raise InvalidEntityError(
+                f"name of {self.id!r} must be a string, not {type(value).__name__}",
+                field="name",
+                value=value,
+            )
+
+    @property
+    def country(self) -> str | None:
+        """The country part of the jurisdiction (``"CN"`` for ``"CN-BJ"``)."""
+        return None if self.jurisdiction is None else self.jurisdiction[:2]
+
+
+def _stake(value: object) -> Stake:
+    if isinstance(value, Range):
+        return value
+    if isinstance(value, dict):
+        try:
+            return Range(value["min"], value["max"], closed=value.get("closed", "both"))
+        except KeyError as missing:
+            raise InvalidShareError(
+                f"a range needs 'min' and 'max'; {missing} is missing from {value!r}",
+                value=value,
+            ) from None
+    return parse_share(value)
+
+
+def _optional_stake(value: object) -> Stake | None:
+    return None if value is None else _stake(value)
+
+
+def _voting(value: object, holding: Any) -> Stake:
+    """The voting stake: the equity stake unless given."""
+    return holding.equity if value is None else _stake(value)
+
+
+def _check_date(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is not None and (not isinstance(value, dt.date) or isinstance(value, dt.datetime)):
+        raise InvalidEntityError(
+            f"{attribute.name} must be a datetime.date, not {type(value).__name__} {value!r}",
+            field=attribute.name,
+            value=value,
+        )
+
+
+def _check_source(_instance: object, _attribute: object, value: Any) -> None:
+    if value is not None and not isinstance(value, str):
+        raise InvalidEntityError(
+            f"source must be a string, not {type(value).__name__} {value!r}",
+            field="source",
+            value=value,
+        )
+
+
+def _check_period(start: dt.date | None, end: dt.date | None, what: str) -> None:
+    if start is not None and end is not None and end < start:
+        raise InvalidEntityError(
+            f"{what} ends on {end} before it starts on {start}; swap valid_from and valid_to",
+            field="valid_to",
+            value=end,
+        )
+
+
+def covers(start: dt.date | None, end: dt.date | None, as_of: dt.date | None) -> bool:
+    """Whether the period [start, end] (both ends inclusive) covers ``as_of``.
+
+    ``as_of=None`` means today's structure: whatever has no end date.
+    """
+    if as_of is None:
+        return end is None
+    return (start is None or start <= as_of) and (end is None or as_of <= end)
+
+
+@attrs.frozen(kw_only=True)
+class Holding:
+    """A stake of ``owner`` in ``owned``: equity, and voting that defaults to equity.
+
+    Parameters
+    ----------
+    owner, owned : str
+        Entity ids.  ``owner == owned`` records treasury (own) shares.
+    equity : share-like or Range
+        The fraction of the equity held.
+    voting : share-like or Range, optional
+        The fraction of the votes held; the equity when not given.
+    valid_from, valid_to : datetime.date, optional
+        The first and last day the holding applies (both inclusive).
+    source : str, optional
+        Where the figure comes from (a filing, a register, a statement id).
+
+    Examples
+    --------
+    >>> h = Holding(owner="bt", owned="jv", equity="50%")
+    >>> h.equity, h.voting
+    (Fraction(1, 2), Fraction(1, 2))
+    """
+
+    owner: str = attrs.field(validator=_check_id)
+    owned: str = attrs.field(validator=_check_id)
+    equity: Stake = attrs.field(converter=_stake)
+    voting: Stake = attrs.field(
+        default=None,
+        converter=attrs.Converter(_voting, takes_self=True),  # type: ignore[misc]
+    )
+    valid_from: dt.date | None = attrs.field(default=None, validator=_check_date)
+    valid_to: dt.date | None = attrs.field(default=None, validator=_check_date)
+    source: str | None = attrs.field(default=None, validator=_check_source)
+
+    def __attrs_post_init__(self) -> None:
+        _check_period(
+            self.valid_from, self.valid_to, f"holding of {self.owner!r} in {self.owned!r}"
+        )
+
+    def stake(self, measure: str) -> Stake:
+        """The equity or voting stake (``measure`` is ``"equity"`` or ``"voting"``)."""
+        return self.voting if measure == "voting" else self.equity
+
+    def covers(self, as_of: dt.date | None) -> bool:
+        """Whether the holding applies on ``as_of`` (None: has no end date)."""
+        return covers(self.valid_from, self.valid_to, as_of)
+
+    @property
+    def is_treasury(self) -> bool:
+        """Whether these are the entity's own shares."""
+        return self.owner == self.owned
+
+
+def _check_basis(_instance: object, _attribute: object, value: object) -> None:
+    if value not in BASES:
+        raise InvalidEntityError(
+            f"basis {value!r} is not one of {', '.join(BASES)}", field="basis", value=value
+        )
+
+
+@attrs.frozen(kw_only=True)
+class ControlLink:
+    """Control of ``controlled`` by ``controller`` without (or beyond) equity.
+
+    ``basis`` is ``"contract"`` (a VIE arrangement), ``"board"`` (a right to
+    appoint a majority of directors) or ``"voting_agreement"``.  Control links
+    are never turned into equity; they feed control analysis and findings.
+
+    Examples
+    --------
+    >>> ControlLink(controller="wfoe", controlled="opco", basis="contract").basis
+    'contract'
+    """
+
+    controller: str = attrs.field(validator=_check_id)
+    controlled: str = attrs.field(validator=_check_id)
+    basis: ControlBasis = attrs.field(default="contract", validator=_check_basis)
+    valid_from: dt.date | None = attrs.field(default=None, validator=_check_date)
+    valid_to: dt.date | None = attrs.field(default=None, validator=_check_date)
+    source: str | None = attrs.field(default=None, validator=_check_source)
+
+    def __attrs_post_init__(self) -> None:
+        if self.controller == self.controlled:
+            raise InvalidEntityError(
+                f"control link from {self.controller!r} to itself; an entity cannot "
+                "control itself by contract",
+                field="controlled",
+                value=self.controlled,
+            )
+        _check_period(
+            self.valid_from,
+            self.valid_to,
+            f"control link of {self.controller!r} over {self.controlled!r}",
+        )
+
+    def covers(self, as_of: dt.date | None) -> bool:
+        """Whether the link applies on ``as_of`` (None: has no end date)."""
+        return covers(self.valid_from, self.valid_to, as_of)
