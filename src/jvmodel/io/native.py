@@ -22,8 +22,8 @@ from typing import Any
 
 import tomli_w
 
-from jvmodel._numeric import Range, format_share
-from jvmodel.errors import JVModelError, SchemaError
+from jvmodel._numeric import Range, format_share, parse_share
+from jvmodel.errors import InvalidShareError, JVModelError, SchemaError
 from jvmodel.graph import OwnershipGraph
 from jvmodel.model import ControlLink, Entity, Holding, Stake
 
@@ -89,12 +89,19 @@ def _check_keys(table: Any, kind: str, origin: str, record: str) -> Mapping[str,
     return table
 
 
-def _read_stake(value: Any, origin: str, record: str, field: str) -> Any:
-    if isinstance(value, dict):
-        unknown = sorted(set(value) - _RANGE_KEYS)
-        if unknown:
-            raise _error(origin, record, field, f"unknown range key {unknown[0]!r}")
-    return value
+def _read_stake(value: Any, origin: str, record: str, field: str) -> Stake:
+    try:
+        if isinstance(value, dict):
+            unknown = sorted(set(value) - _RANGE_KEYS)
+            if unknown:
+                raise _error(origin, record, field, f"unknown range key {unknown[0]!r}")
+            missing = sorted(_RANGE_KEYS - {"closed"} - set(value))
+            if missing:
+                raise _error(origin, record, field, f"range needs {missing[0]!r}")
+            return Range(value["min"], value["max"], closed=value.get("closed", "both"))
+        return parse_share(value, what=field)
+    except InvalidShareError as error:
+        raise _error(origin, record, field, error.message) from None
 
 
 def graph_from_dict(data: Any, *, origin: str = "<data>") -> OwnershipGraph:
