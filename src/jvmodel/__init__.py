@@ -14,6 +14,7 @@ from jvmodel import examples, regimes
 from jvmodel._numeric import Interval, Range, format_percent, format_share, parse_share
 from jvmodel.analysis import methods
 from jvmodel.analysis.lookthrough import UNDISCLOSED, effective_ownership, foreign_contributions
+from jvmodel.analysis.power import voting_power
 from jvmodel.compliance.check import CapCheck, check, foreign_share
 from jvmodel.errors import (
     CircularOwnershipError,
@@ -72,4 +73,5 @@ __all__ = [
     "parse_share",
     "regimes",
     "save",
+    "voting_power",
 ]

@@ -18,13 +18,15 @@ from collections.abc import Iterable, Iterator, Sequence
 from fractions import Fraction
 from typing import Any
 
+import attrs
 import networkx as nx
 
-from jvmodel._numeric import Range, format_share
+from jvmodel._numeric import Range, format_share, parse_share
 from jvmodel.errors import (
     DuplicateEntityError,
     DuplicateHoldingError,
     InvalidEntityError,
+    InvalidShareError,
     OverallocatedError,
     UnknownEntityError,
 )
@@ -305,6 +307,158 @@ class OwnershipGraph:
             if holdings or controls:
                 snapshot._graph.add_edge(owner, owned, holdings=holdings, controls=controls)
         return snapshot
+
+    # -- scenarios: edits that return a new graph ------------------------------------
+
+    def transfer(
+        self, seller: str, buyer: str, target: str, stake: object, *, as_of: dt.date | None = None
+    ) -> OwnershipGraph:
+        """A new graph in which ``seller`` has sold ``stake`` of ``target`` to ``buyer``.
+
+        The new graph is the structure on ``as_of`` (today's by default) with the
+        sale applied; this graph is left untouched.  Votes move with the shares in
+        proportion (selling half of one's equity sells half of one's votes).
+
+        Raises
+        ------
+        UnknownEntityError
+            If an id names no entity.
+        InvalidShareError
+            If ``stake`` is not a share, or more than the seller holds.
+
+        Examples
+        --------
+        >>> import jvmodel as jvm
+        >>> g = jvm.load(jvm.examples.path("beijing-vpn-jv"))
+        >>> after = g.transfer("partner", "bt-china", "jv", "10%")
+        >>> [(h.owner, h.equity) for h in after.holdings_of("jv")]
+        [('bt-china', Fraction(3, 5)), ('partner', Fraction(2, 5))]
+        >>> [h.equity for h in g.holdings_of("jv")]  # the original is unchanged
+        [Fraction(1, 2), Fraction(1, 2)]
+        """
+        amount = parse_share(stake, what=f"stake sold by {seller!r} in {target!r}")
+        for entity_id in (seller, buyer, target):
+            self._require(entity_id)
+        if seller == buyer:
+            raise InvalidEntityError(
+                f"seller and buyer are both {seller!r}; a transfer needs two parties",
+                field="buyer",
+                value=buyer,
+            )
+        scenario = self.as_of(as_of)
+        sold, equity, voting = scenario._exact_holding(seller, target, "sells")
+        if equity < amount:
+            raise InvalidShareError(
+                f"{seller!r} holds {format_share(equity)} of {target!r} "
+                f"and cannot sell {format_share(amount)}",
+                value=stake,
+                entity=seller,
+            )
+        moved_votes = voting * amount / equity if equity else Fraction(0)
+        scenario._replace(sold, equity - amount, voting - moved_votes)
+        if scenario._current(buyer, target) is None:
+            scenario._put(buyer, target, "holdings", (
+                *scenario._edge_records(buyer, target, "holdings"),
+                Holding(owner=buyer, owned=target, equity=amount, voting=moved_votes),
+            ))  # fmt: skip
+        else:
+            bought, equity, voting = scenario._exact_holding(buyer, target, "buys")
+            scenario._replace(bought, equity + amount, voting + moved_votes)
+        return scenario
+
+    def issue(
+        self, target: str, buyer: str, stake: object, *, as_of: dt.date | None = None
+    ) -> OwnershipGraph:
+        """A new graph in which ``target`` has issued new shares to ``buyer``.
+
+        The new shares are ``stake`` of the enlarged capital: every existing stake
+        (equity and votes) is diluted by the factor ``1 − stake``, and ``buyer``
+        gets ``stake`` on top of its diluted holding.  This graph is left untouched.
+
+        Examples
+        --------
+        >>> import jvmodel as jvm
+        >>> g = jvm.load(jvm.examples.path("beijing-vpn-jv"))
+        >>> after = g.issue("jv", "calpers", "20%")
+        >>> sorted((h.owner, h.equity) for h in after.holdings_of("jv"))
+        [('bt-china', Fraction(2, 5)), ('calpers', Fraction(1, 5)), ('partner', Fraction(2, 5))]
+        """
+        amount = parse_share(stake, what=f"new issue of {target!r} to {buyer!r}")
+        self._require(target)
+        self._require(buyer)
+        scenario = self.as_of(as_of)
+        keep = 1 - amount
+        for holding in scenario.holdings_of(target):
+            _, equity, voting = scenario._exact_holding(holding.owner, target, "is diluted")
+            scenario._replace(holding, equity * keep, voting * keep)
+        if scenario._current(buyer, target) is None:
+            scenario._put(buyer, target, "holdings", (
+                *scenario._edge_records(buyer, target, "holdings"),
+                Holding(owner=buyer, owned=target, equity=amount),
+            ))  # fmt: skip
+        else:
+            bought, equity, voting = scenario._exact_holding(buyer, target, "buys")
+            scenario._replace(bought, equity + amount, voting + amount)
+        return scenario
+
+    def remove_holding(
+        self, owner: str, owned: str, *, as_of: dt.date | None = None
+    ) -> OwnershipGraph:
+        """A new graph without the holding of ``owner`` in ``owned`` in force on ``as_of``.
+
+        Raises
+        ------
+        UnknownEntityError
+            If an id names no entity, or there is no such holding.
+        """
+        self._require(owner)
+        self._require(owned)
+        scenario = self.as_of(as_of)
+        holding = scenario._current(owner, owned)
+        if holding is None:
+            raise UnknownEntityError(
+                f"{owner!r} holds no stake in {owned!r}"
+                + (f" on {as_of}" if as_of else " today (with no end date)"),
+                entity=owner,
+            )
+        scenario._replace(holding, Fraction(0), Fraction(0))
+        return scenario
+
+    def _current(self, owner: str, owned: str) -> Holding | None:
+        records = self._edge_records(owner, owned, "holdings")
+        return records[0] if records else None
+
+    def _exact_holding(
+        self, owner: str, owned: str, verb: str
+    ) -> tuple[Holding, Fraction, Fraction]:
+        """The holding in force and its exact equity and voting stakes."""
+        holding = self._current(owner, owned)
+        if holding is None:
+            raise UnknownEntityError(
+                f"{owner!r} holds no stake in {owned!r}, so it {verb} nothing",
+                entity=owner,
+            )
+        equity, voting = holding.equity, holding.voting
+        if isinstance(equity, Range) or isinstance(voting, Range):
+            raise InvalidShareError(
+                f"the stake of {owner!r} in {owned!r} is a range; a scenario needs exact stakes",
+                value=equity,
+                entity=owner,
+            )
+        return holding, equity, voting
+
+    def _replace(self, holding: Holding, equity: Fraction, voting: Fraction) -> None:
+        """Swap ``holding`` for one with new stakes (dropped when both are zero)."""
+        others = tuple(
+            h for h in self._edge_records(holding.owner, holding.owned, "holdings") if h != holding
+        )
+        if equity or voting:
+            others = (*others, attrs.evolve(holding, equity=equity, voting=voting))
+        if others or self._edge_records(holding.owner, holding.owned, "controls"):
+            self._put(holding.owner, holding.owned, "holdings", others)
+        else:
+            self._graph.remove_edge(holding.owner, holding.owned)
+            self._version += 1
 
     # -- reading ----------------------------------------------------------------
 
