@@ -127,10 +127,10 @@ def ranged_upstream(
         holders[node] = tuple(found)
         scale[node] = 1 / (1 - treasury)
         room[node] = 1 - treasury - sum((s.lo for s in found), _ZERO)
-        for stake in found:
-            if stake.owner not in seen:
-                seen.add(stake.owner)
-                queue.append(stake.owner)
+        for bound in found:
+            if bound.owner not in seen:
+                seen.add(bound.owner)
+                queue.append(bound.owner)
     return RangedUpstream(
         target=target,
         holders=holders,
