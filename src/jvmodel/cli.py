@@ -120,7 +120,7 @@ def _write_check(result: CapCheck, g: OwnershipGraph, out: TextIO) -> None:
     out.write(f"\nsource of the cap:\n{source}\n")
 
 
-def _run_check(args: argparse.Namespace, out: TextIO) -> int:
+def _load_and_check(args: argparse.Namespace) -> tuple[OwnershipGraph, CapCheck]:
     g = load(args.file)
     result = check(
         g,
@@ -130,6 +130,11 @@ def _run_check(args: argparse.Namespace, out: TextIO) -> int:
         as_of=args.as_of,
         undisclosed=args.undisclosed,
     )
+    return g, result
+
+
+def _run_check(args: argparse.Namespace, out: TextIO) -> int:
+    g, result = _load_and_check(args)
     if args.format == "json":
         json.dump(result.to_dict(), out, indent=2, ensure_ascii=False)
         out.write("\n")
@@ -139,15 +144,7 @@ def _run_check(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _run_explain(args: argparse.Namespace, out: TextIO) -> int:
-    g = load(args.file)
-    result = check(
-        g,
-        args.target,
-        regime=args.regime,
-        sector=args.sector,
-        as_of=args.as_of,
-        undisclosed=args.undisclosed,
-    )
+    g, result = _load_and_check(args)
     owners = effective_ownership(g, args.target, measure=result.measure, as_of=args.as_of)  # type: ignore[arg-type]
     if args.format == "json":
         payload = result.to_dict()
