@@ -15,6 +15,7 @@ from jvmodel._numeric import Interval, Range, format_percent, format_share, pars
 from jvmodel.analysis import methods
 from jvmodel.analysis.lookthrough import UNDISCLOSED, effective_ownership, foreign_contributions
 from jvmodel.compliance.check import CapCheck, check, foreign_share
+from jvmodel.display import draw, to_dot, to_svg
 from jvmodel.errors import (
     CircularOwnershipError,
     DuplicateEntityError,
@@ -22,6 +23,7 @@ from jvmodel.errors import (
     InvalidEntityError,
     InvalidShareError,
     JVModelError,
+    MissingDependencyError,
     OverallocatedError,
     SchemaError,
     UnknownEntityError,
@@ -50,6 +52,7 @@ __all__ = [
     "InvalidEntityError",
     "InvalidShareError",
     "JVModelError",
+    "MissingDependencyError",
     "OverallocatedError",
     "OwnershipGraph",
     "Range",
@@ -61,6 +64,7 @@ __all__ = [
     "UnsupportedAnalysisError",
     "__version__",
     "check",
+    "draw",
     "effective_ownership",
     "examples",
     "foreign_contributions",
@@ -72,4 +76,6 @@ __all__ = [
     "parse_share",
     "regimes",
     "save",
+    "to_dot",
+    "to_svg",
 ]
