@@ -25,6 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import itertools
+import re
 import shutil
 import subprocess
 import textwrap
@@ -519,6 +520,15 @@ class _Picture:
     foreign: dict[str, bool | None] | None  # None: no host, so not coloured
 
 
+def _natural(text: str) -> tuple[tuple[int, str], ...]:
+    """A sort key that puts "s2" before "s10"."""
+    return tuple(
+        (0, part.zfill(20)) if part.isdigit() else (1, part)
+        for part in re.split(r"(\d+)", text)
+        if part
+    )
+
+
 def _stake_label(holding: Holding) -> str:
     equity = _share_text(holding.equity)
     if holding.voting != holding.equity:
@@ -638,7 +648,7 @@ def _group_holders(
         if len(found) <= max_holders:
             continue
         plain = [h for h in found if touching[h] == 1 and (h, owned) in stakes and h != owned]
-        plain.sort(key=lambda h: (-stakes[(h, owned)], h))
+        plain.sort(key=lambda h: (-stakes[(h, owned)], _natural(h)))
         others = len(found) - len(plain)
         for n_groups in (1, 2, 3):
             rest = plain[max(0, max_holders - others - n_groups) :]
@@ -699,7 +709,7 @@ def _break_cycles(nodes: Sequence[str], edges: Iterable[tuple[str, str]]) -> set
         owners[owned].append(owner)
         owned_any.add(owner)
     for listed in owners.values():
-        listed.sort()
+        listed.sort(key=_natural)
     # Walk upward from the entities that own nothing drawn (the target, the sinks).
     starts = [n for n in nodes if n not in owned_any] + list(nodes)
     state: dict[str, int] = {}  # 1 on the stack, 2 done
@@ -809,22 +819,26 @@ def _layered(picture: _Picture) -> _Layout:
     layers: list[list[str]] = [[] for _ in range(depth + 1)]
     seen: set[str] = set()
 
-    def visit(node: str) -> None:
-        if node in seen:
-            return
-        seen.add(node)
-        layers[depth - layer_of[node]].append(node)
-        for lower in below[node]:
-            visit(lower)
+    def visit(start: str) -> None:
+        stack = [start]
+        while stack:
+            node = stack.pop()
+            if node in seen:
+                continue
+            seen.add(node)
+            layers[depth - layer_of[node]].append(node)
+            stack.extend(reversed(below[node]))
 
-    for node in sorted(below, key=lambda n: (-layer_of[n], n)):
+    for node in sorted(below, key=lambda n: (-layer_of[n], _natural(n))):
         if not above[node]:
             visit(node)
-    for node in sorted(below):
+    for node in sorted(below, key=_natural):
         visit(node)
     # Barycentre sweeps, keeping the order with the fewest crossings.
     best = [list(layer) for layer in layers]
-    best_count = _crossings(best, below)
+    # Counting crossings is quadratic in the edges: past a size, trust the sweeps.
+    counted = sum(len(v) for v in below.values()) <= 1500
+    best_count = _crossings(best, below) if counted else 0
     for sweep in range(8):
         downward = sweep % 2 == 0
         rows = range(1, len(layers)) if downward else range(len(layers) - 2, -1, -1)
@@ -832,6 +846,9 @@ def _layered(picture: _Picture) -> _Layout:
             ref = layers[row - 1] if downward else layers[row + 1]
             links = above if downward else below
             layers[row] = _barycentre_order(layers[row], ref, links)
+        if not counted:
+            best = layers
+            continue
         count = _crossings(layers, below)
         if count < best_count:
             best, best_count = [list(layer) for layer in layers], count
