@@ -18,7 +18,8 @@ from traitlets import default
 
 from tests.conftest import ROOT
 
-class ThisInterpreterKernel(KernelManager):  # type: ignore[misc]
+
+class ThisInterpreterKernel(KernelManager):
     """A kernel manager that knows only the native kernel: ipykernel on this Python."""
 
     @default("kernel_spec_manager")
