@@ -347,14 +347,12 @@ def graph_html(g: OwnershipGraph, *, max_rows: int = MAX_ROWS) -> str:
         f"{_plural(n_holdings, 'holding')}, {_plural(n_controls, 'control link')}</p>",
     ]
     if n_entities:
-        parts.append(
-            html_table(
-                ["id", "name", "kind", "jurisdiction", "sectors", "zones"],
-                (_entity_row(e) for e in itertools.islice(g.entities(), max_rows)),
-                caption="Entities",
-                total=n_entities,
-            )
-        )
+        rows = [_entity_row(e) for e in itertools.islice(g.entities(), max_rows)]
+        columns = ["id", "name", "kind", "jurisdiction", "sectors", "zones"]
+        if not any(row[-1] for row in rows):  # no zones among the rows shown
+            columns.pop()
+            rows = [row[:-1] for row in rows]
+        parts.append(html_table(columns, rows, caption="Entities", total=n_entities))
     if n_holdings:
         parts.append(
             html_table(
@@ -451,7 +449,7 @@ def check_html(result: CapCheck) -> str:
         ["method", html.escape(f"{result.method}, on {result.measure}")],
     ]
     rows = "".join(
-        f'<tr><th style="text-align:left;padding:1px 12px 1px 0">{label}</th>'
+        f'<tr><th style="text-align:left;padding:1px 12px 1px 0;font-weight:600">{label}</th>'
         f'<td style="text-align:left">{value}</td></tr>'
         for label, value in summary
     )
@@ -460,7 +458,7 @@ def check_html(result: CapCheck) -> str:
         '<div class="jvm-check">',
         f"<p>{headline}</p>",
         _share_bar(result.foreign_share, cap, colour),
-        f"<table>{rows}</table>",
+        f'<table style="font-size:13px">{rows}</table>',
     ]
     if result.contributions:
         total = sum(result.contributions.values(), Fraction(0))
@@ -735,6 +733,8 @@ def _break_cycles(nodes: Sequence[str], edges: Iterable[tuple[str, str]]) -> set
 
 def _isotonic(targets: list[float], gaps: list[float]) -> list[float]:
     """Positions closest to ``targets`` (least squares) keeping ``x[i+1] - x[i] >= gaps[i]``."""
+    if not targets:
+        return []
     offsets = [0.0]
     for gap in gaps:
         offsets.append(offsets[-1] + gap)

@@ -199,3 +199,14 @@ def test_to_svg_with_dot() -> None:
     assert "BT Group plc" in svg
     assert "51.5%" not in svg  # the chart shows stakes, not the verdict
     assert "30%" in svg
+
+
+def test_draw_empty_graph_and_treasury_note() -> None:
+    assert jvm.draw(jvm.OwnershipGraph()).get_title().startswith("Ownership structure")
+    g = jvm.OwnershipGraph()
+    g.add_entity("a", jurisdiction="CN")
+    g.add_entity("b", jurisdiction="US")
+    g.add_holding("a", "a", "10%")
+    g.add_holding("b", "a", "45%")
+    # Of a's shares, 10% are its own and 45% b's: 1 − 10% − 45% = 45% are undisclosed.
+    assert "CN\ntreasury 10% · undisclosed 45%" in texts(jvm.draw(g, target="a"))
