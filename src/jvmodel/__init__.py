@@ -16,6 +16,7 @@ from jvmodel.analysis import methods
 from jvmodel.analysis.lookthrough import UNDISCLOSED, effective_ownership, foreign_contributions
 from jvmodel.analysis.power import voting_power
 from jvmodel.compliance.check import CapCheck, check, foreign_share
+from jvmodel.display import draw, to_dot, to_svg
 from jvmodel.errors import (
     CircularOwnershipError,
     DuplicateEntityError,
@@ -23,6 +24,7 @@ from jvmodel.errors import (
     InvalidEntityError,
     InvalidShareError,
     JVModelError,
+    MissingDependencyError,
     OverallocatedError,
     SchemaError,
     UnknownEntityError,
@@ -51,6 +53,7 @@ __all__ = [
     "InvalidEntityError",
     "InvalidShareError",
     "JVModelError",
+    "MissingDependencyError",
     "OverallocatedError",
     "OwnershipGraph",
     "Range",
@@ -62,6 +65,7 @@ __all__ = [
     "UnsupportedAnalysisError",
     "__version__",
     "check",
+    "draw",
     "effective_ownership",
     "examples",
     "foreign_contributions",
@@ -73,5 +77,7 @@ __all__ = [
     "parse_share",
     "regimes",
     "save",
+    "to_dot",
+    "to_svg",
     "voting_power",
 ]

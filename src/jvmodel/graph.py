@@ -552,6 +552,13 @@ class OwnershipGraph:
             f"{n_controls} control link{'' if n_controls == 1 else 's'}>"
         )
 
+    def _repr_html_(self) -> str:
+        # display sits above the graph in the layering; importing it here, when
+        # Jupyter asks, is the one deliberate exception to the one-way imports.
+        from jvmodel.display import graph_html  # noqa: PLC0415
+
+        return graph_html(self)
+
     # -- internals ------------------------------------------------------------------
 
     def _require(self, entity_id: str) -> None:

@@ -118,6 +118,13 @@ class CapCheck:
             f" vs {self.cap_rule.describe()} ({self.regime}, {self.sector})>"
         )
 
+    def _repr_html_(self) -> str:
+        # display sits above compliance in the layering; importing it here, when
+        # Jupyter asks, is the one deliberate exception to the one-way imports.
+        from jvmodel.display import check_html  # noqa: PLC0415
+
+        return check_html(self)
+
 
 def _choose_sector(g: OwnershipGraph, target: str, rules: Regime, as_of: dt.date | None) -> str:
     known = set(rules.sectors())
