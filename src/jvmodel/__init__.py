@@ -13,6 +13,7 @@ foreign-ownership caps of bundled regimes.
 from jvmodel import examples, regimes
 from jvmodel._numeric import Interval, Range, format_percent, format_share, parse_share
 from jvmodel.analysis import methods
+from jvmodel.analysis.declared import DeclaredCheck, verify_declared
 from jvmodel.analysis.lookthrough import UNDISCLOSED, effective_ownership, foreign_contributions
 from jvmodel.compliance.check import CapCheck, check, foreign_share
 from jvmodel.errors import (
@@ -22,6 +23,7 @@ from jvmodel.errors import (
     InvalidEntityError,
     InvalidShareError,
     JVModelError,
+    MissingDependencyError,
     OverallocatedError,
     SchemaError,
     UnknownEntityError,
@@ -30,18 +32,22 @@ from jvmodel.errors import (
     UnsupportedAnalysisError,
 )
 from jvmodel.graph import OwnershipGraph
+from jvmodel.io.bods import BodsWarning, read_bods, write_bods
 from jvmodel.io.native import load, save
-from jvmodel.model import ControlLink, Entity, Holding
+from jvmodel.model import ControlLink, DeclaredInterest, Entity, Holding
 from jvmodel.regimes import Cap, Regime
 
 __version__ = "0.1.0"
 
 __all__ = [
     "UNDISCLOSED",
+    "BodsWarning",
     "Cap",
     "CapCheck",
     "CircularOwnershipError",
     "ControlLink",
+    "DeclaredCheck",
+    "DeclaredInterest",
     "DuplicateEntityError",
     "DuplicateHoldingError",
     "Entity",
@@ -50,6 +56,7 @@ __all__ = [
     "InvalidEntityError",
     "InvalidShareError",
     "JVModelError",
+    "MissingDependencyError",
     "OverallocatedError",
     "OwnershipGraph",
     "Range",
@@ -70,6 +77,9 @@ __all__ = [
     "load",
     "methods",
     "parse_share",
+    "read_bods",
     "regimes",
     "save",
+    "verify_declared",
+    "write_bods",
 ]

@@ -20,6 +20,7 @@ __all__ = [
     "InvalidEntityError",
     "InvalidShareError",
     "JVModelError",
+    "MissingDependencyError",
     "OverallocatedError",
     "SchemaError",
     "UnknownEntityError",
@@ -124,4 +125,12 @@ class UnknownSectorError(JVModelError, KeyError):
 class UnsupportedAnalysisError(JVModelError, ValueError):
     """An analysis that this version cannot perform on the given input (for
     example a method option that does not apply).  Attribute: ``reason``.
+    """
+
+
+class MissingDependencyError(JVModelError, ImportError):
+    """An optional dependency that a function needs is not installed.
+
+    Attributes: ``package`` (what to install) and ``extra`` (the jvmodel extra
+    that brings it, as in ``pip install 'jvmodel[pandas]'``).
     """
