@@ -760,7 +760,9 @@ class _Builder:
         """Raise (strict) or warn and go on (lenient)."""
         if self.strict:
             raise error
-        statement = None if where is None else (where.statement or f"#{where.number}")
+        statement = error.fields.get("record")
+        if statement is None and where is not None:
+            statement = where.statement or f"statement #{where.number}"
         warnings.warn(
             BodsWarning(
                 error.message,
@@ -805,7 +807,10 @@ def _stake_records(
     voting = [i for i in interests if i.type == "votingRights"]
     cuts: set[dt.date] = set()
     for i in (*equity, *voting):
-        cuts.update(d for d in (i.start, i.valid_to and i.valid_to + _ONE_DAY) if d is not None)
+        if i.start is not None:
+            cuts.add(i.start)
+        if i.valid_to is not None and i.valid_to < dt.date.max:
+            cuts.add(i.valid_to + _ONE_DAY)
     ordered = sorted(cuts)
     points: list[dt.date | None] = [None, *ordered]
 
@@ -841,9 +846,13 @@ def _stake_records(
                 continue
         pieces.append((start, end, *pair))
     found: list[tuple[Holding, _Interest]] = []
-    for start, end, stake, vote in pieces:
+    for start, piece_end, stake, vote in pieces:
         first = stake or vote
         assert first is not None
+        end = piece_end
+        if end is None:  # the last piece: open, unless an interest lasts to date.max
+            ends = [i.valid_to for i in (stake, vote) if i is not None and i.valid_to]
+            end = min(ends) if ends else None
         try:
             holding = Holding(
                 owner=party,
