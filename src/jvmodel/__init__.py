@@ -33,7 +33,16 @@ from jvmodel.errors import (
 )
 from jvmodel.graph import OwnershipGraph
 from jvmodel.io.bods import BodsWarning, read_bods, write_bods
+from jvmodel.io.graphml import read_graphml, to_graphml
 from jvmodel.io.native import load, save
+from jvmodel.io.tabular import (
+    from_pandas,
+    read_csv,
+    read_parquet,
+    to_csv,
+    to_pandas,
+    to_parquet,
+)
 from jvmodel.model import ControlLink, DeclaredInterest, Entity, Holding
 from jvmodel.regimes import Cap, Regime
 
@@ -74,12 +83,20 @@ __all__ = [
     "foreign_share",
     "format_percent",
     "format_share",
+    "from_pandas",
     "load",
     "methods",
     "parse_share",
     "read_bods",
+    "read_csv",
+    "read_graphml",
+    "read_parquet",
     "regimes",
     "save",
+    "to_csv",
+    "to_graphml",
+    "to_pandas",
+    "to_parquet",
     "verify_declared",
     "write_bods",
 ]
