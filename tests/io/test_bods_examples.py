@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 import jvmodel as jvm
-from tests.io.bods_helpers import EXAMPLES, require_bods_data, validator, write
+from tests.io.bods_data import EXAMPLES, require_bods_data, validator, write
 
 F = Fraction
 U = jvm.UNDISCLOSED

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 import jvmodel as jvm
-from tests.io.bods_helpers import entity, person, relationship, shares, write
+from tests.io.bods_data import entity, person, relationship, shares, write
 
 F = Fraction
 U = jvm.UNDISCLOSED

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import jvmodel as jvm
 from jvmodel.io.bods import bods_statements
-from tests.io.bods_helpers import validator
+from tests.io.bods_data import validator
 
 DAY = dt.date(2024, 5, 1)
 

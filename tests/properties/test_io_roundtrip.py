@@ -152,7 +152,7 @@ _VALIDATOR: list[Any] = []
 
 def _bods_validator() -> Any:
     if not _VALIDATOR:
-        from tests.io.bods_helpers import validator
+        from tests.io.bods_data import validator
 
         _VALIDATOR.append(validator())
     return _VALIDATOR[0]

@@ -48,6 +48,7 @@ import io
 import json
 import os
 import re
+import sys
 import uuid
 import warnings
 from collections.abc import Iterable, Iterator, Mapping
@@ -770,7 +771,7 @@ class _Builder:
                 statement=statement,
                 field=error.fields.get("field"),
             ),
-            stacklevel=4,
+            stacklevel=_caller_level(),
         )
 
     def add(self, g: OwnershipGraph, record: Any, where: _Where, field: str) -> None:
@@ -784,6 +785,15 @@ class _Builder:
                 g.add_declared(record)
         except JVModelError as error:
             self.problem(_located(error, where, field), where)
+
+
+def _caller_level() -> int:
+    """The stacklevel that points a warning at the code that called read_bods."""
+    level, frame = 1, sys._getframe(1)
+    while frame.f_back is not None and frame.f_globals.get("__name__") == __name__:
+        frame = frame.f_back
+        level += 1
+    return level
 
 
 def _located(error: JVModelError, where: _Where, field: str) -> JVModelError:
@@ -1001,7 +1011,8 @@ def read_bods(
         each problem is reported as a :class:`BodsWarning` (through
         :mod:`warnings`; collect them with ``warnings.catch_warnings(record=True)``)
         and the statement, or the one holding, concerned is skipped; the rest
-        is loaded.
+        is loaded.  Text that is not JSON (a syntax error) raises in both
+        modes: nothing after it can be read reliably.
 
     Returns
     -------
