@@ -703,7 +703,7 @@ def _version(statement: Any, where: _Where, number: int) -> tuple[str, _Version]
             "recordDetails)",
         )
     statement_id = _text(statement.get("statementId"), where, "statementId")
-    where = attrs.evolve(where, statement=statement_id)
+    where = _Where(where.origin, where.number, where.line, statement_id)
     record = _text(statement.get("recordId"), where, "recordId")
     assert record is not None
     kind = _choice(statement.get("recordType"), _RECORD_TYPES, where, "recordType")
@@ -720,16 +720,16 @@ def _version(statement: Any, where: _Where, number: int) -> tuple[str, _Version]
         )
     details = _object(statement.get("recordDetails"), where, "recordDetails")
     extension = _extension(statement, where)
-    version = _Version(
-        kind=kind,
-        closed=status == "closed",
-        order=(declared_at, published_at, number),
-        where=where,
-    )
+    common = {
+        "kind": kind,
+        "closed": status == "closed",
+        "order": (declared_at, published_at, number),
+        "where": where,
+    }
     if kind == "entity":
-        return record, attrs.evolve(version, entity=_entity(record, details, where, extension))
+        return record, _Version(**common, entity=_entity(record, details, where, extension))
     if kind == "person":
-        return record, attrs.evolve(version, entity=_person(record, details, where, extension))
+        return record, _Version(**common, entity=_person(record, details, where, extension))
     components = details.get("componentRecords", [])
     if not isinstance(components, list) or not all(isinstance(c, str) and c for c in components):
         raise where.error("recordDetails.componentRecords", "expected an array of record ids")
@@ -738,8 +738,8 @@ def _version(statement: Any, where: _Where, number: int) -> tuple[str, _Version]
         source = extension["source"]
         if source is not None and not isinstance(source, str):
             raise where.error("annotations.jvmodel.source", "expected a string or null")
-    return record, attrs.evolve(
-        version,
+    return record, _Version(
+        **common,
         subject=_party(details.get("subject"), where, "recordDetails.subject"),
         party=_party(details.get("interestedParty"), where, "recordDetails.interestedParty"),
         interests=_interests(details, where, extension),
