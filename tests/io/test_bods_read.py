@@ -112,14 +112,15 @@ def test_end_date_is_exclusive(tmp_path: Path) -> None:
     ],
 )
 def test_control_interests_become_control_links(tmp_path: Path, interest: str, basis: str) -> None:
-    g = read(tmp_path, pair(shares(type_=interest, startDate="2020-01-01")))
+    statements = pair(shares(type_=interest, startDate="2020-01-01"))
+    g = read(tmp_path, statements)
     assert list(g.controls()) == [
         jvm.ControlLink(
             controller="p",
             controlled="co",
             basis=basis,  # type: ignore[arg-type]
             valid_from=dt.date(2020, 1, 1),
-            source=g.controls().__next__().source,
+            source=statements[-1]["statementId"],  # where the link comes from
         )
     ]
     assert list(g.holdings()) == []
