@@ -1,4 +1,4 @@
-"""File helpers shared by the readers and writers: atomic writes, optional imports."""
+"""Shared file handling for the readers and writers: atomic writes, optional imports."""
 
 from __future__ import annotations
 
