@@ -13,6 +13,7 @@ foreign-ownership caps of bundled regimes.
 from jvmodel import examples, regimes
 from jvmodel._numeric import Interval, Range, format_percent, format_share, parse_share
 from jvmodel.analysis import methods
+from jvmodel.analysis.declared import DeclaredCheck, verify_declared
 from jvmodel.analysis.lookthrough import UNDISCLOSED, effective_ownership, foreign_contributions
 from jvmodel.analysis.power import voting_power
 from jvmodel.compliance.check import CapCheck, check, foreign_share
@@ -33,18 +34,31 @@ from jvmodel.errors import (
     UnsupportedAnalysisError,
 )
 from jvmodel.graph import OwnershipGraph
+from jvmodel.io.bods import BodsWarning, read_bods, write_bods
+from jvmodel.io.graphml import read_graphml, to_graphml
 from jvmodel.io.native import load, save
-from jvmodel.model import ControlLink, Entity, Holding
+from jvmodel.io.tabular import (
+    from_pandas,
+    read_csv,
+    read_parquet,
+    to_csv,
+    to_pandas,
+    to_parquet,
+)
+from jvmodel.model import ControlLink, DeclaredInterest, Entity, Holding
 from jvmodel.regimes import Cap, Regime
 
 __version__ = "0.1.0"
 
 __all__ = [
     "UNDISCLOSED",
+    "BodsWarning",
     "Cap",
     "CapCheck",
     "CircularOwnershipError",
     "ControlLink",
+    "DeclaredCheck",
+    "DeclaredInterest",
     "DuplicateEntityError",
     "DuplicateHoldingError",
     "Entity",
@@ -72,12 +86,23 @@ __all__ = [
     "foreign_share",
     "format_percent",
     "format_share",
+    "from_pandas",
     "load",
     "methods",
     "parse_share",
+    "read_bods",
+    "read_csv",
+    "read_graphml",
+    "read_parquet",
     "regimes",
     "save",
+    "to_csv",
     "to_dot",
+    "to_graphml",
+    "to_pandas",
+    "to_parquet",
     "to_svg",
+    "verify_declared",
     "voting_power",
+    "write_bods",
 ]

@@ -189,13 +189,25 @@ def format_share(share: Fraction) -> str:
     --------
     >>> format_share(Fraction(1, 8)), format_share(Fraction(1, 3)), format_share(Fraction(1))
     ('12.5%', '1/3', '100%')
+    >>> format_share(Fraction(123456789123456789123456789123, 10**30))
+    '12.3456789123456789123456789123%'
     """
+    ratio = f"{share.numerator}/{share.denominator}"
     if not _terminates(share):
-        return f"{share.numerator}/{share.denominator}"
-    percent = decimal.Decimal(share.numerator * 100) / decimal.Decimal(share.denominator)
-    # The quotient is exact: the denominator divides a power of ten.
-    text = format(percent.normalize(), "f")
-    return f"{text}%"
+        return ratio
+    # Exact decimal digits (no rounding context): scale the denominator up to 10^k.
+    den = share.denominator
+    twos = (den & -den).bit_length() - 1
+    fives = 0
+    while den % 5 ** (fives + 1) == 0:
+        fives += 1
+    places = max(twos, fives)
+    scaled = abs(share.numerator) * 100 * (10**places // den)
+    digits = str(scaled).rjust(places + 1, "0")
+    whole, fraction = digits[: len(digits) - places], digits[len(digits) - places :].rstrip("0")
+    text = f"{'-' if share < 0 else ''}{whole}{'.' + fraction if fraction else ''}%"
+    # A very long decimal would not read back (inputs are capped in length): use the ratio.
+    return ratio if len(text) > _MAX_TEXT and len(ratio) < len(text) else text
 
 
 def format_percent(share: Fraction, places: int = 2) -> str:

@@ -30,7 +30,7 @@ from jvmodel.errors import (
     OverallocatedError,
     UnknownEntityError,
 )
-from jvmodel.model import ControlLink, Entity, Holding, Stake
+from jvmodel.model import ControlLink, DeclaredInterest, Entity, Holding, Stake
 
 __all__ = ["OwnershipGraph"]
 
@@ -122,6 +122,8 @@ class OwnershipGraph:
 
     def __init__(self) -> None:
         self._graph: nx.DiGraph[str] = nx.DiGraph()
+        # Claims of the source that are not edges (an ordered set).
+        self._declared: dict[DeclaredInterest, None] = {}
         self._version = 0
 
     # -- building -------------------------------------------------------------
@@ -286,10 +288,64 @@ class OwnershipGraph:
         self._put(link.controller, link.controlled, "controls", (*existing, link))
         return link
 
+    def add_declared(
+        self,
+        party: DeclaredInterest | str,
+        subject: str | None = None,
+        *,
+        interest: str = "shareholding",
+        directness: str = "indirect",
+        share: object = None,
+        valid_from: dt.date | None = None,
+        valid_to: dt.date | None = None,
+        components: Iterable[str] = (),
+        source: str | None = None,
+    ) -> DeclaredInterest:
+        """Keep an interest the data declares that is not an edge (a claim).
+
+        Declared interests never enter analysis; :func:`jvmodel.verify_declared`
+        compares the declared indirect shares with the computed look-through.
+        Adding the same record twice keeps one.
+
+        Raises
+        ------
+        UnknownEntityError
+            If the party or the subject names no entity.
+        InvalidEntityError, InvalidShareError
+            If a field is malformed.
+        """
+        if isinstance(party, DeclaredInterest):
+            record = party
+        else:
+            if subject is None:
+                raise InvalidEntityError(
+                    "add_declared needs the party and the subject",
+                    field="subject",
+                    value=None,
+                )
+            record = DeclaredInterest(
+                party=party,
+                subject=subject,
+                interest=interest,
+                directness=directness,  # type: ignore[arg-type]
+                share=share,
+                valid_from=valid_from,
+                valid_to=valid_to,
+                components=components,
+                source=source,
+            )
+        self._require(record.party)
+        self._require(record.subject)
+        if record not in self._declared:
+            self._declared[record] = None
+            self._version += 1
+        return record
+
     def copy(self) -> OwnershipGraph:
         """An independent copy (the records are immutable and shared)."""
         new = OwnershipGraph()
         new._graph = self._graph.copy()
+        new._declared = dict(self._declared)
         return new
 
     def as_of(self, day: dt.date | None) -> OwnershipGraph:
@@ -306,6 +362,7 @@ class OwnershipGraph:
             controls = tuple(c for c in data["controls"] if c.covers(day))
             if holdings or controls:
                 snapshot._graph.add_edge(owner, owned, holdings=holdings, controls=controls)
+        snapshot._declared = {d: None for d in self._declared if d.covers(day)}
         return snapshot
 
     # -- scenarios: edits that return a new graph ------------------------------------
@@ -493,6 +550,10 @@ class OwnershipGraph:
         for _, _, records in self._graph.edges(data="controls"):
             yield from records
 
+    def declared(self) -> Iterator[DeclaredInterest]:
+        """Every declared interest (claims that are not edges), in the order added."""
+        yield from self._declared
+
     def holdings_of(self, entity_id: str, *, as_of: Any = None) -> list[Holding]:
         """The holdings *in* ``entity_id`` (its shareholders' stakes).
 
@@ -538,6 +599,7 @@ class OwnershipGraph:
             set(self.entities()) == set(other.entities())
             and set(self.holdings()) == set(other.holdings())
             and set(self.controls()) == set(other.controls())
+            and set(self._declared) == set(other._declared)
         )
 
     __hash__ = None  # type: ignore[assignment]
@@ -546,10 +608,16 @@ class OwnershipGraph:
         n_entities = len(self)
         n_holdings = sum(1 for _ in self.holdings())
         n_controls = sum(1 for _ in self.controls())
+        n_declared = len(self._declared)
+        declared = (
+            f", {n_declared} declared interest{'' if n_declared == 1 else 's'}"
+            if n_declared
+            else ""
+        )
         return (
             f"<OwnershipGraph: {n_entities} {'entity' if n_entities == 1 else 'entities'}, "
             f"{n_holdings} holding{'' if n_holdings == 1 else 's'}, "
-            f"{n_controls} control link{'' if n_controls == 1 else 's'}>"
+            f"{n_controls} control link{'' if n_controls == 1 else 's'}{declared}>"
         )
 
     def _repr_html_(self) -> str:

@@ -21,9 +21,13 @@ from jvmodel.errors import InvalidEntityError, InvalidShareError
 
 __all__ = [
     "BASES",
+    "DIRECTNESS",
+    "INTERESTS",
     "KINDS",
     "ControlBasis",
     "ControlLink",
+    "DeclaredInterest",
+    "Directness",
     "Entity",
     "EntityKind",
     "Holding",
@@ -36,8 +40,37 @@ EntityKind: TypeAlias = Literal[
 ControlBasis: TypeAlias = Literal["contract", "board", "voting_agreement"]
 Stake: TypeAlias = "Fraction | Range"
 
+Directness: TypeAlias = Literal["direct", "indirect", "unknown"]
+
 KINDS: tuple[str, ...] = ("company", "person", "state", "fund", "trust", "partnership", "float")
 BASES: tuple[str, ...] = ("contract", "board", "voting_agreement")
+DIRECTNESS: tuple[str, ...] = ("direct", "indirect", "unknown")
+# The interest types of the Beneficial Ownership Data Standard 0.4 (a closed codelist).
+INTERESTS: tuple[str, ...] = (
+    "shareholding",
+    "votingRights",
+    "appointmentOfBoard",
+    "otherInfluenceOrControl",
+    "seniorManagingOfficial",
+    "settlor",
+    "trustee",
+    "protector",
+    "beneficiaryOfLegalArrangement",
+    "rightsToSurplusAssetsOnDissolution",
+    "rightsToProfitOrIncome",
+    "rightsGrantedByContract",
+    "conditionalRightsGrantedByContract",
+    "controlViaCompanyRulesOrArticles",
+    "controlByLegalFramework",
+    "boardMember",
+    "boardChair",
+    "unknownInterest",
+    "unpublishedInterest",
+    "enjoymentAndUseOfAssets",
+    "rightToProfitOrIncomeFromAssets",
+    "nominee",
+    "nominator",
+)
 
 _JURISDICTION_RE = re.compile(r"([A-Z]{2})(?:-([A-Z0-9]{1,3}))?")
 
@@ -339,4 +372,102 @@ class ControlLink:
 
     def covers(self, as_of: dt.date | None) -> bool:
         """Whether the link applies on ``as_of`` (None: has no end date)."""
+        return covers(self.valid_from, self.valid_to, as_of)
+
+
+def _check_choice(choices: tuple[str, ...]) -> Any:
+    def check(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if value not in choices:
+            raise InvalidEntityError(
+                f"{attribute.name} {value!r} is not one of {', '.join(choices)}",
+                field=attribute.name,
+                value=value,
+            )
+
+    return check
+
+
+def _components(value: object) -> tuple[str, ...]:
+    if isinstance(value, str) or not isinstance(value, Iterable):
+        raise InvalidEntityError(
+            f"components must be a list of record ids, not {type(value).__name__} {value!r}",
+            field="components",
+            value=value,
+        )
+    items = tuple(value)
+    for item in items:
+        if not isinstance(item, str) or not item:
+            raise InvalidEntityError(
+                f"components must hold non-empty strings; got {item!r}",
+                field="components",
+                value=item,
+            )
+    return items
+
+
+@attrs.frozen(kw_only=True)
+class DeclaredInterest:
+    """An interest that the data declares but that is not an edge of the graph.
+
+    Registers report more than direct stakes: a person's *indirect* share of a
+    company (held through intermediaries the register may also list), a senior
+    managing official, a trustee, an interest of unknown size.  These are claims,
+    kept next to the graph so that nothing the source said is lost, and so that
+    declared indirect shares can be compared with the computed look-through
+    (:func:`jvmodel.verify_declared`).  They never enter analysis.
+
+    Parameters
+    ----------
+    party : str
+        The interested party (an entity id).
+    subject : str
+        The entity the interest is held in.
+    interest : str
+        The kind of interest, a code of the BODS 0.4 ``interestType`` codelist
+        (``"shareholding"``, ``"votingRights"``, ``"seniorManagingOfficial"``, ...).
+    directness : {"direct", "indirect", "unknown"}
+        Whether the interest is held through intermediaries.
+    share : share-like or Range, optional
+        The declared size of the interest, where it has one.
+    valid_from, valid_to : datetime.date, optional
+        The first and last day the interest applies (both inclusive).
+    components : sequence of str
+        Record ids the source names as the intermediaries of an indirect interest.
+    source : str, optional
+        Where the claim comes from (for BODS: the statement id).
+
+    Examples
+    --------
+    >>> claim = DeclaredInterest(party="p1", subject="a", interest="shareholding",
+    ...                          directness="indirect", share="30%")
+    >>> claim.share, claim.components
+    (Fraction(3, 10), ())
+    """
+
+    party: str = attrs.field(validator=_check_id)
+    subject: str = attrs.field(validator=_check_id)
+    interest: str = attrs.field(validator=_check_choice(INTERESTS))
+    directness: Directness = attrs.field(default="unknown", validator=_check_choice(DIRECTNESS))
+    share: Stake | None = attrs.field(default=None, converter=_optional_stake)
+    valid_from: dt.date | None = attrs.field(default=None, validator=_check_date)
+    valid_to: dt.date | None = attrs.field(default=None, validator=_check_date)
+    components: tuple[str, ...] = attrs.field(default=(), converter=_components)
+    source: str | None = attrs.field(default=None, validator=_check_source)
+
+    def __attrs_post_init__(self) -> None:
+        if self.party == self.subject:
+            raise InvalidEntityError(
+                f"declared interest of {self.party!r} in itself; the party and the subject "
+                "must differ",
+                field="subject",
+                value=self.subject,
+            )
+        _check_period(
+            self.valid_from,
+            self.valid_to,
+            f"declared interest of {self.party!r} in {self.subject!r}",
+        )
+
+    def covers(self, as_of: dt.date | None) -> bool:
+        """Whether the interest applies on ``as_of`` (None: has no end date)."""
         return covers(self.valid_from, self.valid_to, as_of)

@@ -4,6 +4,7 @@ Analysis knows nothing of caps or regimes: it takes a host country and a method
 and returns exact figures.  :mod:`jvmodel.compliance` puts them next to caps.
 """
 
+from jvmodel.analysis.declared import DeclaredCheck, verify_declared
 from jvmodel.analysis.lookthrough import (
     UNDISCLOSED,
     effective_ownership,
@@ -15,9 +16,11 @@ from jvmodel.analysis.lookthrough import (
 
 __all__ = [
     "UNDISCLOSED",
+    "DeclaredCheck",
     "effective_ownership",
     "foreign_contributions",
     "foreign_share",
     "is_foreign",
     "upstream",
+    "verify_declared",
 ]

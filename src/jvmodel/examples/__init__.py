@@ -28,8 +28,21 @@ def names() -> list[str]:
     )
 
 
-def path(name: str) -> Path:
-    """The path of a bundled example file, for :func:`jvmodel.load`."""
+_SUFFIXES = {"native": ".toml", "bods": ".bods.json"}
+
+
+def path(name: str, *, format: str = "native") -> Path:
+    """The path of a bundled example file.
+
+    ``format="native"`` gives the TOML file for :func:`jvmodel.load`;
+    ``format="bods"`` the same structure as a register would publish it in
+    BODS 0.4, for :func:`jvmodel.read_bods`.
+
+    Examples
+    --------
+    >>> path("beijing-vpn-jv", format="bods").name
+    'beijing-vpn-jv.bods.json'
+    """
     if name not in names():
         raise SchemaError(
             f"no bundled example {name!r}; the examples are {', '.join(names())}",
@@ -37,4 +50,16 @@ def path(name: str) -> Path:
             record=None,
             field=None,
         )
-    return Path(str(resources.files(__name__) / f"{name}.toml"))
+    if format not in _SUFFIXES:
+        raise SchemaError(
+            f"format {format!r} is not one of {', '.join(_SUFFIXES)}",
+            path=None,
+            record=None,
+            field="format",
+        )
+    found = Path(str(resources.files(__name__) / f"{name}{_SUFFIXES[format]}"))
+    if not found.is_file():
+        raise SchemaError(
+            f"the example {name!r} has no {format} file", path=None, record=None, field="format"
+        )
+    return found

@@ -1,8 +1,10 @@
 """The native file format: TOML or JSON, by file suffix (DESIGN.md section 5).
 
 A file has three arrays of tables, ``entity``, ``holding`` and ``control``, and
-optionally ``version = 1``.  Shares are written as exact text (``"12.5%"`` or
-``"1/3"``), so a saved graph loads back equal to itself.  Unknown fields are
+optionally ``version = 1`` and a fourth array, ``declared``: interests a source
+declared that are not edges (see :class:`~jvmodel.DeclaredInterest`).  Shares
+are written as exact text (``"12.5%"`` or ``"1/3"``), so a saved graph loads back
+equal to itself.  Unknown fields are
 refused rather than ignored: a misspelt ``equty`` must not silently drop a stake.
 
 :func:`save` writes to a temporary file in the same folder and renames it over
@@ -25,22 +27,34 @@ import tomli_w
 from jvmodel._numeric import Range, format_share, parse_share
 from jvmodel.errors import InvalidShareError, JVModelError, SchemaError
 from jvmodel.graph import OwnershipGraph
-from jvmodel.model import ControlLink, Entity, Holding, Stake
+from jvmodel.model import ControlLink, DeclaredInterest, Entity, Holding, Stake
 
 __all__ = ["graph_from_dict", "graph_to_dict", "load", "save"]
 
 FORMAT_VERSION = 1
 _SUFFIXES = {".toml": "toml", ".json": "json"}
-_TOP = {"version", "entity", "holding", "control"}
+_TOP = {"version", "entity", "holding", "control", "declared"}
 _FIELDS = {
     "entity": ("id", "name", "kind", "jurisdiction", "sectors", "zones"),
     "holding": ("owner", "owned", "equity", "voting", "valid_from", "valid_to", "source"),
     "control": ("controller", "controlled", "basis", "valid_from", "valid_to", "source"),
+    "declared": (
+        "party",
+        "subject",
+        "interest",
+        "directness",
+        "share",
+        "valid_from",
+        "valid_to",
+        "components",
+        "source",
+    ),
 }
 _REQUIRED = {
     "entity": ("id",),
     "holding": ("owner", "owned", "equity"),
     "control": ("controller", "controlled"),
+    "declared": ("party", "subject", "interest"),
 }
 _RANGE_KEYS = {"min", "max", "closed"}
 
@@ -114,13 +128,16 @@ def graph_from_dict(data: Any, *, origin: str = "<data>") -> OwnershipGraph:
     unknown = sorted(set(data) - _TOP)
     if unknown:
         raise _error(
-            origin, "top level", unknown[0], "unknown key; expected entity, holding, control"
+            origin,
+            "top level",
+            unknown[0],
+            "unknown key; expected entity, holding, control, declared",
         )
     version = data.get("version", FORMAT_VERSION)
     if version != FORMAT_VERSION:
         raise _error(origin, "top level", "version", f"unsupported version {version!r}")
     g = OwnershipGraph()
-    for kind in ("entity", "holding", "control"):
+    for kind in ("entity", "holding", "control", "declared"):
         records = data.get(kind, [])
         if not isinstance(records, list):
             raise _error(origin, "top level", kind, "expected an array of tables")
@@ -153,11 +170,18 @@ def _add(g: OwnershipGraph, kind: str, table: Mapping[str, Any], origin: str, re
         for field in ("valid_from", "valid_to"):
             fields[field] = _read_date(fields.get(field), origin, record, field)
         g.add_holding(Holding(**fields))
-    else:
+    elif kind == "control":
         fields = dict(table)
         for field in ("valid_from", "valid_to"):
             fields[field] = _read_date(fields.get(field), origin, record, field)
         g.add_control(ControlLink(**fields))
+    else:
+        fields = dict(table)
+        if "share" in fields:
+            fields["share"] = _read_stake(fields["share"], origin, record, "share")
+        for field in ("valid_from", "valid_to"):
+            fields[field] = _read_date(fields.get(field), origin, record, field)
+        g.add_declared(DeclaredInterest(**fields))
 
 
 def _write_stake(stake: Stake) -> Any:
@@ -209,11 +233,31 @@ def graph_to_dict(g: OwnershipGraph, *, dates_as_text: bool = False) -> dict[str
         if c.source is not None:
             row["source"] = c.source
         controls.append(row)
+    declared = []
+    for d in g.declared():
+        row = {
+            "party": d.party,
+            "subject": d.subject,
+            "interest": d.interest,
+            "directness": d.directness,
+        }
+        if d.share is not None:
+            row["share"] = _write_stake(d.share)
+        for field in ("valid_from", "valid_to"):
+            if getattr(d, field) is not None:
+                row[field] = day(getattr(d, field))
+        if d.components:
+            row["components"] = list(d.components)
+        if d.source is not None:
+            row["source"] = d.source
+        declared.append(row)
     data: dict[str, Any] = {"version": FORMAT_VERSION, "entity": entities}
     if holdings:
         data["holding"] = holdings
     if controls:
         data["control"] = controls
+    if declared:
+        data["declared"] = declared
     return data
 
 
