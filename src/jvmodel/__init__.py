@@ -13,8 +13,16 @@ foreign-ownership caps of bundled regimes.
 from jvmodel import examples, regimes
 from jvmodel._numeric import Interval, Range, format_percent, format_share, parse_share
 from jvmodel.analysis import methods
-from jvmodel.analysis.lookthrough import UNDISCLOSED, effective_ownership, foreign_contributions
+from jvmodel.analysis.control import ControlChain, controllers, ultimate_controller
+from jvmodel.analysis.lookthrough import (
+    UNDISCLOSED,
+    Attribution,
+    attribute,
+    effective_ownership,
+    foreign_contributions,
+)
 from jvmodel.compliance.check import CapCheck, check, foreign_share
+from jvmodel.compliance.timeline import Period, Timeline, timeline
 from jvmodel.errors import (
     CircularOwnershipError,
     DuplicateEntityError,
@@ -38,9 +46,11 @@ __version__ = "0.1.0"
 
 __all__ = [
     "UNDISCLOSED",
+    "Attribution",
     "Cap",
     "CapCheck",
     "CircularOwnershipError",
+    "ControlChain",
     "ControlLink",
     "DuplicateEntityError",
     "DuplicateHoldingError",
@@ -52,15 +62,19 @@ __all__ = [
     "JVModelError",
     "OverallocatedError",
     "OwnershipGraph",
+    "Period",
     "Range",
     "Regime",
     "SchemaError",
+    "Timeline",
     "UnknownEntityError",
     "UnknownRegimeError",
     "UnknownSectorError",
     "UnsupportedAnalysisError",
     "__version__",
+    "attribute",
     "check",
+    "controllers",
     "effective_ownership",
     "examples",
     "foreign_contributions",
@@ -72,4 +86,6 @@ __all__ = [
     "parse_share",
     "regimes",
     "save",
+    "timeline",
+    "ultimate_controller",
 ]
