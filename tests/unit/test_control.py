@@ -159,3 +159,25 @@ def test_voting_not_equity_decides() -> None:
 def test_unknown_target() -> None:
     with pytest.raises(jvm.UnknownEntityError):
         jvm.controllers(jvm.OwnershipGraph(), "nobody")
+
+
+def test_ranged_votes_are_control_only_when_every_value_is() -> None:
+    # A register says "more than 50% to 75%" (the UK PSC band): every value in
+    # the band is a majority, so the holder controls.  "50% to 75%" with 50%
+    # itself possible is not certain control.
+    def held(band: jvm.Range) -> jvm.OwnershipGraph:
+        g = graph("a", "t")
+        g.add_holding("a", "t", band)
+        return g
+
+    assert jvm.ultimate_controller(held(jvm.Range("50%", "75%", closed="right")), "t") == "a"
+    assert jvm.ultimate_controller(held(jvm.Range("50%", "75%")), "t") is None
+
+
+def test_chain_indexing() -> None:
+    g = graph("top", "mid", "t")
+    g.add_holding("top", "mid", "100%")
+    g.add_holding("mid", "t", "100%")
+    chain = jvm.controllers(g, "t")
+    assert (chain[0], chain[-1], len(chain), bool(chain)) == ("mid", "top", 2, True)
+    assert not jvm.controllers(g, "top")

@@ -122,6 +122,9 @@ class ControlChain:
     def __contains__(self, entity_id: object) -> bool:
         return any(entity_id in level for level in self.levels)
 
+    def __getitem__(self, index: int) -> str:
+        return list(self)[index]
+
     @property
     def kind(self) -> Literal["none", "single", "group", "contested"]:
         """``"none"`` (no controller: dispersed or joint control), ``"single"``
@@ -163,6 +166,9 @@ class Structure:
 
     votes_in: dict[str, dict[str, Fraction]]  # e -> {holder: votes}
     links_in: dict[str, dict[str, tuple[str, ...]]]  # e -> {controller: bases}
+    # e -> holders whose votes are a range open at its lower bound: they hold
+    # strictly more than the lower bound recorded in votes_in.
+    open_in: dict[str, frozenset[str]] = attrs.field(factory=dict)
 
     @property
     def votes_out(self) -> dict[str, dict[str, Fraction]]:
@@ -181,19 +187,28 @@ class Structure:
         return out
 
 
-def votes_of(g: OwnershipGraph, entity: str, as_of: dt.date | None) -> dict[str, Fraction]:
-    """The voting stakes in ``entity`` on ``as_of``, treasury left out and renormalised."""
+def votes_of(
+    g: OwnershipGraph, entity: str, as_of: dt.date | None, *, ranges: bool = False
+) -> dict[str, Fraction]:
+    """The voting stakes in ``entity`` on ``as_of``, treasury left out and renormalised.
+
+    A ranged stake raises :class:`UnsupportedAnalysisError`, or with
+    ``ranges=True`` counts with its lower bound (control is then only claimed
+    where it is certain).
+    """
     treasury = _ZERO
     found: dict[str, Fraction] = {}
     for holding in g.holdings_of(entity, as_of=as_of):
         stake = holding.voting
         if isinstance(stake, Range):
-            raise UnsupportedAnalysisError(
-                f"the voting stake of {holding.owner!r} in {entity!r} is a range ({stake!r}); "
-                "control analysis needs exact stakes",
-                reason="ranged stake",
-                entity=entity,
-            )
+            if not ranges:
+                raise UnsupportedAnalysisError(
+                    f"the voting stake of {holding.owner!r} in {entity!r} is a range "
+                    f"({stake!r}); this analysis needs exact stakes",
+                    reason="ranged stake",
+                    entity=entity,
+                )
+            stake = stake.min
         if holding.is_treasury:
             treasury += stake
         elif stake:
@@ -214,26 +229,33 @@ def links_of(g: OwnershipGraph, entity: str, as_of: dt.date | None) -> dict[str,
 
 
 def voting_closure(
-    g: OwnershipGraph, start: Iterable[str], *, as_of: dt.date | None = None
+    g: OwnershipGraph, start: Iterable[str], *, as_of: dt.date | None = None, ranges: bool = True
 ) -> Structure:
     """Voting stakes and control links of everything upstream of ``start``.
 
     Upstream means reachable backwards through voting holdings and control
-    links in force on ``as_of``.
+    links in force on ``as_of``.  Ranged voting stakes count with their lower
+    bound (see :func:`votes_of`).
     """
     votes_in: dict[str, dict[str, Fraction]] = {}
     links_in: dict[str, dict[str, tuple[str, ...]]] = {}
+    open_in: dict[str, frozenset[str]] = {}
     queue = deque(start)
     seen = set(queue)
     while queue:
         node = queue.popleft()
-        votes_in[node] = votes_of(g, node, as_of)
+        votes_in[node] = votes_of(g, node, as_of, ranges=ranges)
         links_in[node] = links_of(g, node, as_of)
+        open_in[node] = frozenset(
+            h.owner
+            for h in g.holdings_of(node, as_of=as_of)
+            if isinstance(h.voting, Range) and not h.voting.min_closed and not h.is_treasury
+        )
         for upper in (*votes_in[node], *links_in[node]):
             if upper not in seen:
                 seen.add(upper)
                 queue.append(upper)
-    return Structure(votes_in=votes_in, links_in=links_in)
+    return Structure(votes_in=votes_in, links_in=links_in, open_in=open_in)
 
 
 def control_sets(structure: Structure) -> dict[str, frozenset[str]]:
@@ -246,19 +268,24 @@ def control_sets(structure: Structure) -> dict[str, frozenset[str]]:
     for x in votes_in:
         members = {x}
         acc: dict[str, Fraction] = defaultdict(Fraction)
+        strict: set[str] = set()  # entities where the members hold more than acc
         queue = deque([x])
         while queue:
             member = queue.popleft()
             touched = list(links_out.get(member, ()))
             for owned, votes in votes_out.get(member, {}).items():
                 acc[owned] += votes
+                if member in structure.open_in.get(owned, ()):
+                    strict.add(owned)
                 touched.append(owned)
             for e in touched:
                 if e in members or e not in votes_in:
                     continue
                 linked = links_in[e]
-                # A control link takes precedence over votes.
-                joins = all(c in members for c in linked) if linked else acc[e] > _HALF
+                # A control link takes precedence over votes; exactly half held
+                # through a band open at its lower end is more than half.
+                majority = acc[e] > _HALF or (acc[e] == _HALF and e in strict)
+                joins = all(c in members for c in linked) if linked else majority
                 if joins:
                     members.add(e)
                     queue.append(e)
@@ -316,11 +343,13 @@ def controllers(g: OwnershipGraph, target: str, *, as_of: dt.date | None = None)
 
     Raises
     ------
-    UnknownEntityError, UnsupportedAnalysisError (ranged voting stakes)
+    UnknownEntityError
 
     Notes
     -----
-    See the module documentation for the definition.  Control is transitive:
+    See the module documentation for the definition.  A voting stake known
+    only as a range counts with its lower bound, so control is only claimed
+    where it holds for every value in the ranges.  Control is transitive:
     the controller of a controller is a controller.  The chain is finite and
     the computation ends on every structure, including cross-holdings and
     entities controlling each other.

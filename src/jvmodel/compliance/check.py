@@ -378,7 +378,12 @@ def _check_cap(setting: _Setting, cap: Cap) -> CapCheck | str:
             f"{cap.describe()} benchmark ({cap.title or cap.sector}): the regulator's "
             "approval is needed"
         )
-    if cap.domestic_control and setting.chain and _foreign_controllers(setting, method, measure):
+    regime_method = get_method(setting.rules.method_for(measure))
+    if (
+        cap.domestic_control
+        and setting.chain
+        and _foreign_controllers(setting, regime_method, measure)
+    ):
         status = "breach"
         findings.append(
             f"{cap.title or cap.sector} must be controlled domestically, and "
@@ -533,8 +538,11 @@ def check(
     findings: list[str] = []
     foreign_control: tuple[str, ...] = ()
     if setting.chain:
-        first = caps[0]
-        foreign_control = _foreign_controllers(setting, _method_of(setting, first), _measure(first))
+        # Controllers are judged by the regime's own look-through for the first
+        # cap's measure (not a cap's narrower method, such as "direct").
+        measure_first = _measure(caps[0])
+        method_first = get_method(rules.method_for(measure_first))
+        foreign_control = _foreign_controllers(setting, method_first, measure_first)
         if foreign_control:
             findings.append(_control_finding(setting, foreign_control))
     results: list[CapCheck] = []
