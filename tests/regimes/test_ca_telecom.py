@@ -2,7 +2,7 @@
 
 Each test's name starts with its source, or ``derived`` for a case computed by
 hand: a holding company counts Canadian (a "qualified corporation" under
-SOR/94-667, s. 2) when at least 66 2/3% of its votes are Canadian and it is not
+SOR/94-667) when at least 66 2/3% of its votes are Canadian and it is not
 controlled by non-Canadians; the carrier needs at least 80% Canadian votes.
 """
 
