@@ -28,16 +28,17 @@ ambiguous (see :func:`jvmodel.attribute`).
 
 The bundled methods:
 
-=================  ===========================================================
-``proportional``   multiply stakes along paths, add over paths
-``multiplier``     a controlling link (over 50%) counts as 100% (FCC voting)
-``threshold``      an intermediate is wholly foreign or wholly domestic by a
-                   test on its owners (India, Canada)
-``presence``       any foreign share at any layer makes an intermediate foreign
-``direct``         only the direct holders' own jurisdictions
-``largest-holder`` foreign when the largest holder is foreign and holds at
-                   least 15% (Korea)
-=================  ===========================================================
+====================  ========================================================
+``proportional``      multiply stakes along paths, add over paths
+``multiplier``        a controlling link (over 50%) counts as 100% (FCC votes)
+``threshold``         an intermediate is wholly foreign or wholly domestic by a
+                      test on its owners (India, Canada)
+``presence``          any foreign share at any layer makes an intermediate
+                      foreign
+``direct``            only the direct holders' own jurisdictions
+``largest-holder``    foreign when the largest holder is foreign and holds at
+                      least 15% (Korea)
+====================  ========================================================
 
 Strings name the bundled methods with their default options; :func:`get_method`
 turns a string, a mapping such as ``{"name": "threshold", "threshold": "1/3"}``
@@ -193,8 +194,8 @@ class Method:
     be monotone (a larger foreign input never lowers a status) and take
     finitely many values on cycles, or the engine refuses it on cross-holdings.
 
-    Class attributes
-    ----------------
+    Attributes
+    ----------
     name : str
         The method's name, as shown in results.
     linear : bool
