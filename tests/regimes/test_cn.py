@@ -172,3 +172,11 @@ def test_derived_beijing_demo_crosses_the_vpn_cap_on_2022_07_01() -> None:
     assert t.at(dt.date(2022, 6, 30)).foreign_share == Fraction(1, 2)
     assert t.at(dt.date(2022, 7, 1)).foreign_share == Fraction(103, 200)
     assert t.crossings()[-1] == (dt.date(2022, 7, 1), "compliant", "breach")
+
+
+def test_derived_timeline_refuses_an_unknown_sector() -> None:
+    # A misspelt sector is an error, not a timeline with "no cap" everywhere.
+    g = jvm.OwnershipGraph()
+    g.add_entity("jv", jurisdiction="CN")
+    with pytest.raises(jvm.UnknownSectorError, match="has no sector 'vat'"):
+        jvm.timeline(g, "jv", regime="cn-national", sector="vat")

@@ -21,7 +21,7 @@ from typing import Any
 import attrs
 
 from jvmodel._numeric import format_percent
-from jvmodel.analysis.lookthrough import UndisclosedPolicy
+from jvmodel.analysis.lookthrough import Measure, UndisclosedPolicy
 from jvmodel.compliance.check import CapCheck, _choose_sector, check
 from jvmodel.errors import UnknownSectorError
 from jvmodel.graph import OwnershipGraph
@@ -186,6 +186,7 @@ def timeline(
     regime: str | Regime,
     sector: str | None = None,
     undisclosed: UndisclosedPolicy | None = None,
+    measure: Measure | None = None,
 ) -> Timeline:
     """The verdict on ``target`` as a sequence of date intervals over which it is constant.
 
@@ -198,6 +199,8 @@ def timeline(
         As in :func:`check`.
     undisclosed : {"foreign", "domestic", "exclude"}, optional
         Overrides the regime's policy.
+    measure : {"equity", "voting"}, optional
+        Only the caps on this measure (as in :func:`check`).
 
     Returns
     -------
@@ -205,6 +208,13 @@ def timeline(
         Periods oldest first; the first starts with the record (``start`` None),
         the last runs on (``end`` None).  A period with no cap in force has
         ``check`` None.
+
+    Raises
+    ------
+    UnknownRegimeError, UnknownEntityError
+    UnknownSectorError
+        If the regime does not know the sector (or the target's sector cannot
+        be chosen); a sector with no cap in force on some days is not an error.
 
     Notes
     -----
@@ -236,7 +246,10 @@ def timeline(
     2022-07-01 compliant -> breach
     """
     rules = get(regime)
+    g.entity(target)  # raises UnknownEntityError
     chosen = sector if sector is not None else _choose_sector(g, target, rules, None)
+    if chosen not in rules.sectors():
+        rules.caps_for(chosen)  # raises UnknownSectorError naming the known sectors
     days = breakpoints(g, target, _sector_caps(rules, chosen))
     starts: list[dt.date | None] = [None, *days]
     periods: list[Period] = []
@@ -247,7 +260,13 @@ def timeline(
         probe = start if start is not None else (end if end is not None else dt.date.today())
         try:
             result: CapCheck | None = check(
-                g, target, regime=rules, sector=chosen, as_of=probe, undisclosed=undisclosed
+                g,
+                target,
+                regime=rules,
+                sector=chosen,
+                as_of=probe,
+                undisclosed=undisclosed,
+                measure=measure,
             )
         except UnknownSectorError:
             result = None  # no cap in force (or none that applies to the target) that day
