@@ -13,10 +13,18 @@ foreign-ownership caps of bundled regimes.
 from jvmodel import examples, regimes
 from jvmodel._numeric import Interval, Range, format_percent, format_share, parse_share
 from jvmodel.analysis import methods
+from jvmodel.analysis.control import ControlChain, controllers, ultimate_controller
 from jvmodel.analysis.declared import DeclaredCheck, verify_declared
-from jvmodel.analysis.lookthrough import UNDISCLOSED, effective_ownership, foreign_contributions
+from jvmodel.analysis.lookthrough import (
+    UNDISCLOSED,
+    Attribution,
+    attribute,
+    effective_ownership,
+    foreign_contributions,
+)
 from jvmodel.analysis.power import voting_power
 from jvmodel.compliance.check import CapCheck, check, foreign_share
+from jvmodel.compliance.timeline import Period, Timeline, timeline
 from jvmodel.display import draw, to_dot, to_svg
 from jvmodel.errors import (
     CircularOwnershipError,
@@ -52,10 +60,12 @@ __version__ = "0.1.0"
 
 __all__ = [
     "UNDISCLOSED",
+    "Attribution",
     "BodsWarning",
     "Cap",
     "CapCheck",
     "CircularOwnershipError",
+    "ControlChain",
     "ControlLink",
     "DeclaredCheck",
     "DeclaredInterest",
@@ -70,15 +80,19 @@ __all__ = [
     "MissingDependencyError",
     "OverallocatedError",
     "OwnershipGraph",
+    "Period",
     "Range",
     "Regime",
     "SchemaError",
+    "Timeline",
     "UnknownEntityError",
     "UnknownRegimeError",
     "UnknownSectorError",
     "UnsupportedAnalysisError",
     "__version__",
+    "attribute",
     "check",
+    "controllers",
     "draw",
     "effective_ownership",
     "examples",
@@ -96,12 +110,14 @@ __all__ = [
     "read_parquet",
     "regimes",
     "save",
+    "timeline",
     "to_csv",
     "to_dot",
     "to_graphml",
     "to_pandas",
     "to_parquet",
     "to_svg",
+    "ultimate_controller",
     "verify_declared",
     "voting_power",
     "write_bods",

@@ -19,6 +19,7 @@ from typing import Any, NoReturn, TextIO
 from jvmodel import __version__, examples, regimes
 from jvmodel._numeric import format_percent
 from jvmodel.analysis.lookthrough import UNDISCLOSED, effective_ownership
+from jvmodel.analysis.methods import get_method
 from jvmodel.compliance.check import CapCheck, check
 from jvmodel.errors import JVModelError
 from jvmodel.graph import OwnershipGraph
@@ -116,6 +117,14 @@ def _write_check(result: CapCheck, g: OwnershipGraph, out: TextIO) -> None:
             out.write(f"  {_pct(part):>8}  {owner}  ({name})\n")
     for finding in result.findings:
         out.write(f"\nfinding: {finding}\n")
+    if result.rules:
+        out.write("\nevery cap in force on the sector:\n")
+        for other in result.rules:
+            whose = "" if other.subject in ("", other.target) else f" of {other.subject}"
+            out.write(
+                f"  {other.status:<13} {_pct(other.foreign_share):>8}{whose} vs "
+                f"{other.cap_rule.details()}\n"
+            )
     source = textwrap.fill(rule.source, width=88, initial_indent="  ", subsequent_indent="  ")
     out.write(f"\nsource of the cap:\n{source}\n")
 
@@ -170,12 +179,29 @@ def _run_regimes(out: TextIO) -> int:
     for name in regimes.names():
         regime = regimes.get(name)
         out.write(f"{regime.name}: {regime.title} (host {regime.host})\n")
+        methods = {m: get_method(regime.method_for(m)).describe() for m in ("equity", "voting")}
+        if methods["equity"] == methods["voting"]:
+            out.write(f"  method: {methods['equity']}\n")
+        else:
+            out.write(f"  methods: equity {methods['equity']}; voting {methods['voting']}\n")
+        if regime.incorporation:
+            out.write("  an entity organised abroad counts wholly foreign\n")
+        for sector, info in sorted(regime.sector_info.items()):
+            if info.parent:
+                out.write(f"  {sector:<26} falls back on {info.parent} when no cap of its own\n")
         for cap in regime.caps:
             dates = ""
             if cap.valid_from or cap.valid_to:
                 dates = f" [{cap.valid_from or '…'} to {cap.valid_to or '…'}]"
             zones = f" in zones {', '.join(cap.zones)}" if cap.zones else ""
-            out.write(f"  {cap.sector:<24} {cap.describe()}{zones}{dates}\n")
+            out.write(f"  {cap.sector:<26} {cap.details()}{zones}{dates}\n")
+            source = textwrap.fill(
+                f"source: {cap.source}",
+                width=88,
+                initial_indent=" " * 29,
+                subsequent_indent=" " * 37,
+            )
+            out.write(f"{source}\n")
         out.write("\n")
     return 0
 

@@ -23,16 +23,19 @@ import attrs
 import networkx as nx
 
 from jvmodel._numeric import Range
-from jvmodel.analysis.methods import Method, get_method
+from jvmodel.analysis import control as _control
+from jvmodel.analysis.methods import Context, Holder, Link, Method, get_method
 from jvmodel.errors import CircularOwnershipError, InvalidEntityError, UnsupportedAnalysisError
 from jvmodel.graph import OwnershipGraph
 from jvmodel.model import Entity, normalise_jurisdiction
 
 __all__ = [
     "UNDISCLOSED",
+    "Attribution",
     "Measure",
     "UndisclosedPolicy",
     "Upstream",
+    "attribute",
     "effective_ownership",
     "foreign_contributions",
     "foreign_share",
@@ -112,6 +115,25 @@ def upstream(
     CircularOwnershipError
         If part of the closure owns itself entirely.
     """
+    return _collect(g, target, measure=measure, as_of=as_of)
+
+
+def _collect(
+    g: OwnershipGraph,
+    target: str,
+    *,
+    measure: Measure,
+    as_of: dt.date | None,
+    stop: Callable[[Entity], bool] | None = None,
+    extra: Callable[[str], Iterable[str]] | None = None,
+) -> Upstream:
+    """The closure of :func:`upstream`, with two generalisations.
+
+    ``stop(entity)`` true makes a non-target entity an ultimate owner whatever
+    its holders (the incorporation rule; the ``direct`` method).  ``extra(id)``
+    names further entities to visit above a non-stopped one (voting holders and
+    controllers, for methods that test control).
+    """
     _check_measure(measure)
     g.entity(target)  # raises UnknownEntityError
     holders: dict[str, tuple[tuple[str, Fraction], ...]] = {}
@@ -120,9 +142,21 @@ def upstream(
     entities: dict[str, Entity] = {}
     seen = {target}
     queue = deque([target])
+
+    def visit(owner: str) -> None:
+        if owner not in seen:
+            seen.add(owner)
+            queue.append(owner)
+
     while queue:
         node = queue.popleft()
         entities[node] = g.entity(node)
+        if node != target and stop is not None and stop(entities[node]):
+            ultimate.append(node)
+            continue
+        if extra is not None:
+            for owner in extra(node):
+                visit(owner)
         treasury = _ZERO
         found: list[tuple[str, Fraction]] = []
         for holding in g.holdings_of(node, as_of=as_of):
@@ -150,9 +184,7 @@ def upstream(
         holders[node] = tuple((owner, stake * scale) for owner, stake in found)
         undisclosed[node] = (1 - treasury - sum((s for _, s in found), _ZERO)) * scale
         for owner, _ in found:
-            if owner not in seen:
-                seen.add(owner)
-                queue.append(owner)
+            visit(owner)
     order = _component_order(holders)
     plan = Upstream(
         target=target,
@@ -261,12 +293,67 @@ def propagate(
         matrix = [
             [_ONE if i == j else _ZERO for j in range(len(component))] for i in index.values()
         ]
+        reweighted = False
         for node in component:
             for owner, stake in plan.holders[node]:
                 if owner in inside:
-                    matrix[index[node]][index[owner]] -= link(stake)
-        values.update(zip(component, _solve(matrix, outside), strict=True))
+                    weight = link(stake)
+                    reweighted = reweighted or weight != stake
+                    matrix[index[node]][index[owner]] -= weight
+        # Stakes alone always give a convergent system (checked in upstream());
+        # a link transform can make the path sums diverge, and the linear
+        # system would then have a meaningless (possibly negative) solution.
+        if reweighted and not _convergent(matrix):
+            listed = ", ".join(repr(node) for node in component)
+            raise UnsupportedAnalysisError(
+                f"the link transform makes the path sums around {listed} unbounded (a cycle "
+                "of links counted as 100%); per-owner figures are undefined there",
+                reason="unbounded cycle",
+                entities=component,
+            )
+        try:
+            solved = _solve(matrix, outside)
+        except StopIteration:
+            listed = ", ".join(repr(node) for node in component)
+            raise CircularOwnershipError(
+                f"entities {listed} own each other entirely once the undisclosed and unknown "
+                "owners are left out; their look-through has no ultimate owner",
+                entities=component,
+            ) from None
+        values.update(zip(component, solved, strict=True))
     return values
+
+
+def _gauss(
+    matrix: list[list[Fraction]], columns: list[list[Fraction]]
+) -> list[list[Fraction]] | None:
+    """Solve ``matrix · x = c`` for each column ``c`` exactly; None when singular."""
+    size = len(matrix)
+    rows = [row[:] + [col[i] for col in columns] for i, row in enumerate(matrix)]
+    for col in range(size):
+        pivot = next((r for r in range(col, size) if rows[r][col]), None)
+        if pivot is None:
+            return None
+        rows[col], rows[pivot] = rows[pivot], rows[col]
+        factor = rows[col][col]
+        rows[col] = [x / factor for x in rows[col]]
+        for r in range(size):
+            if r != col and rows[r][col]:
+                m = rows[r][col]
+                rows[r] = [a - m * b for a, b in zip(rows[r], rows[col], strict=True)]
+    return [[rows[i][size + k] for i in range(size)] for k in range(len(columns))]
+
+
+def _convergent(matrix: list[list[Fraction]]) -> bool:
+    """Whether ``matrix = I − Q`` (Q ≥ 0 irreducible) has spectral radius ρ(Q) < 1.
+
+    ρ(Q) < 1 exactly when ``(I − Q) z = 1`` has a solution with every ``z > 0``:
+    then ``Qz = z − 1 < z`` and ρ(Q) ≤ max (Qz)ᵢ/zᵢ < 1 (Collatz–Wielandt);
+    conversely ``z = Σ Qᵏ 1 ≥ 1``.  At ρ = 1 the matrix is singular; above,
+    some ``zᵢ`` is not positive.
+    """
+    solved = _gauss(matrix, [[_ONE] * len(matrix)])
+    return solved is not None and all(z > 0 for z in solved[0])
 
 
 def _add(acc: dict[K, Fraction], vector: Mapping[K, Fraction], weight: Fraction) -> None:
@@ -426,6 +513,17 @@ def _ground(plan: Upstream, host: str, foreign: Iterable[str]) -> dict[str, bool
     return {u: is_foreign(plan.entities[u], host, listed) for u in plan.ultimate}
 
 
+def _stop_rule(
+    rule: Method, host: str, foreign: tuple[str, ...], incorporation: bool
+) -> Callable[[Entity], bool] | None:
+    """Where the look-through stops short of the ultimate owners."""
+    if not rule.looks_through:
+        return lambda _entity: True
+    if incorporation:
+        return lambda entity: is_foreign(entity, host, foreign) is True
+    return None
+
+
 def foreign_contributions(
     g: OwnershipGraph,
     target: str,
@@ -436,13 +534,23 @@ def foreign_contributions(
     undisclosed: UndisclosedPolicy = "foreign",
     as_of: dt.date | None = None,
     foreign: Iterable[str] = (),
+    incorporation: bool = False,
 ) -> dict[str, Fraction]:
     """The foreign share of ``target`` broken down by ultimate owner.
 
     Returns ``{foreign_ultimate_owner_id: Fraction}``, with the part counted
     foreign because it is undisclosed (or held by owners of unknown
     jurisdiction) under :data:`UNDISCLOSED`; the values add up exactly to
-    :func:`foreign_share` (for linear methods).
+    :func:`foreign_share` (for linear methods; under the ``multiplier`` they
+    add up to the aggregate before it is capped at 100%).  With
+    ``incorporation=True`` or the ``direct`` method, an entity at which the
+    look-through stops counts as an ultimate owner.
+
+    Raises
+    ------
+    UnsupportedAnalysisError
+        For a non-linear method (contributions are defined for linear methods
+        only), or when a link transform makes a cycle's path sums unbounded.
 
     Examples
     --------
@@ -460,8 +568,15 @@ def foreign_contributions(
             "for linear methods only",
             reason="non-linear method",
         )
-    plan = upstream(g, target, measure=measure, as_of=as_of)
-    status = _ground(plan, host_code, foreign)
+    listed = tuple(foreign)
+    plan = _collect(
+        g,
+        target,
+        measure=measure,
+        as_of=as_of,
+        stop=_stop_rule(rule, host_code, listed, incorporation),
+    )
+    status = _ground(plan, host_code, listed)
     plan, phi_u = _apply_policy(plan, status, undisclosed)
 
     def ground(u: str) -> dict[str, Fraction]:
@@ -484,6 +599,7 @@ def foreign_share(
     undisclosed: UndisclosedPolicy = "foreign",
     as_of: dt.date | None = None,
     foreign: Iterable[str] = (),
+    incorporation: bool = False,
 ) -> Fraction:
     """How much of ``target`` counts as foreign for ``host``, exactly.
 
@@ -495,7 +611,8 @@ def foreign_share(
         The host country (ISO 3166-1 alpha-2).  An ultimate owner is foreign when
         the country part of its jurisdiction differs from ``host``.
     method : str or Method
-        The attribution method (``"proportional"``: multiply along paths).
+        The attribution method (``"proportional"``: multiply along paths; see
+        :mod:`jvmodel.methods`).
     measure : {"equity", "voting"}
     undisclosed : {"foreign", "domestic", "exclude"}
         How to count ownership no record accounts for (and ultimate owners with
@@ -505,10 +622,16 @@ def foreign_share(
     foreign : iterable of str
         Jurisdictions that count as foreign although their country is the host
         (``["HK", "MO", "TW", "CN-HK", "CN-MO", "CN-TW"]`` under Chinese rules).
+    incorporation : bool
+        Whether an entity organised outside the host counts wholly foreign
+        whoever owns it, the look-through stopping there (an alien corporation
+        under 47 U.S.C. 310(b), a non-resident entity in India).
 
     Returns
     -------
     Fraction
+        In [0, 1].  For non-linear methods on cycles, the least fixed point
+        (see :func:`attribute` for the ambiguity it may hide).
 
     Examples
     --------
@@ -521,22 +644,391 @@ def foreign_share(
     >>> jvm.foreign_share(g, "jv", host="CN")
     Fraction(103, 200)
     """
+    return attribute(
+        g,
+        target,
+        host=host,
+        method=method,
+        measure=measure,
+        undisclosed=undisclosed,
+        as_of=as_of,
+        foreign=foreign,
+        incorporation=incorporation,
+    ).share
+
+
+# -- the engine ------------------------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class Attribution:
+    """The foreign measure of a target and of every entity above it, with reasons.
+
+    Attributes
+    ----------
+    target : str
+    method : Method
+    measure : {"equity", "voting"}
+    share : Fraction
+        The figure reported for the target: its raw foreign share ``r``, in
+        [0, 1] (the multiplier's aggregate capped at 100%).  On cycles of a
+        non-linear method, the least fixed point: statuses grounded in foreign
+        ultimate owners, every member of the cycle starting domestic.
+    upper : Fraction
+        The same figure at the greatest fixed point (every member of a cycle
+        starting foreign); equal to ``share`` unless the result is ambiguous.
+    status : Fraction
+        The status transform applied to the target, as if it were an
+        intermediate (would it count foreign as a holder of something else?).
+    values : Mapping[str, Fraction]
+        φ of every entity of the closure (statuses; the target's own entry is
+        its status too).  Capped at 100% under the multiplier.
+    raw : Mapping[str, Fraction]
+        The raw foreign share ``r`` of every entity of the closure.
+    reasons : Mapping[str, str]
+        Why each entity got its status (non-linear methods).
+    ambiguous : tuple of str
+        Entities whose status differs between the least and the greatest fixed
+        point (the target when its figure does), sorted.
+
+    Examples
+    --------
+    >>> import jvmodel as jvm
+    >>> g = jvm.OwnershipGraph()
+    >>> for e, country in [("f", "GB"), ("h", "IN"), ("r", "IN"), ("t", "IN")]:
+    ...     _ = g.add_entity(e, jurisdiction=country)
+    >>> _ = g.add_holding("f", "h", "60%")
+    >>> _ = g.add_holding("r", "h", "40%")
+    >>> _ = g.add_holding("h", "t", "40%")
+    >>> _ = g.add_holding("r", "t", "60%")
+    >>> a = jvm.attribute(g, "t", host="IN", method=jvm.methods.Threshold())
+    >>> a.share, a.values["h"], a.reasons["h"]
+    (Fraction(2, 5), Fraction(1, 1), 'foreign share 60% ≥ 50%')
+    """
+
+    target: str
+    method: Method
+    measure: str
+    share: Fraction
+    upper: Fraction
+    status: Fraction
+    values: Mapping[str, Fraction]
+    raw: Mapping[str, Fraction]
+    reasons: Mapping[str, str] = attrs.field(factory=dict)
+    ambiguous: tuple[str, ...] = ()
+
+    @property
+    def is_ambiguous(self) -> bool:
+        """Whether some status depends on which fixed point is read."""
+        return bool(self.ambiguous)
+
+
+_UNBOUNDED = None  # a linear value whose path sums diverge (multiplier cycles)
+
+
+def attribute(
+    g: OwnershipGraph,
+    target: str,
+    *,
+    host: str | None = None,
+    method: str | Method = "proportional",
+    measure: Measure = "equity",
+    undisclosed: UndisclosedPolicy = "foreign",
+    as_of: dt.date | None = None,
+    foreign: Iterable[str] = (),
+    incorporation: bool = False,
+) -> Attribution:
+    """Evaluate an attribution method over ``target``'s upstream closure.
+
+    Takes the parameters of :func:`foreign_share` and returns the whole
+    evaluation: the target's figure, every entity's status and raw share, the
+    reasons, and the entities whose status is ambiguous.
+
+    Notes
+    -----
+    Linear methods (``proportional``, ``multiplier``, ``direct``) are solved
+    exactly, one strongly connected component at a time, as in
+    :func:`effective_ownership`.  Under the multiplier a cycle can have
+    unbounded path sums (a cycle of controlling links); whatever it feeds then
+    counts 100%.
+
+    Non-linear methods are evaluated owners first in topological order of the
+    condensation.  On a cycle, the statuses are the least fixed point of the
+    method's monotone transforms, found by iterating from every member
+    domestic; the greatest fixed point is found by iterating from every member
+    foreign.  Where they differ, the rule's recursive definition does not
+    decide the status (a loop of companies each counted foreign only because the
+    other is), and :attr:`Attribution.ambiguous` names the entities; ``share``
+    is the least fixed point and ``upper`` the greatest.  Methods with
+    ``grounded = True`` (``presence``) report no ambiguity.  Methods that test
+    control also follow voting stakes and control links upward, so that the
+    status of every controller is known.
+
+    Raises
+    ------
+    UnknownEntityError, CircularOwnershipError, UnsupportedAnalysisError
+    """
     host_code = _host_country(host)
     _check_policy(undisclosed)
     rule = get_method(method)
-    plan = upstream(g, target, measure=measure, as_of=as_of)
-    status = _ground(plan, host_code, foreign)
-    plan, phi_u = _apply_policy(plan, status, undisclosed)
+    listed = tuple(foreign)
+    extra: Callable[[str], Iterable[str]] | None = None
+    votes_in: dict[str, dict[str, Fraction]] = {}
+    links_in: dict[str, dict[str, tuple[str, ...]]] = {}
     if not rule.linear:
-        raise UnsupportedAnalysisError(
-            f"method {rule.name!r} is not supported by this engine yet", reason="method"
+        follow = rule.uses_control
+
+        def extra(node: str) -> Iterable[str]:
+            # Non-linear methods read voting stakes (control, largest holder);
+            # those that test control also need every controller's status.
+            votes_in[node] = _control.votes_of(g, node, as_of)
+            links_in[node] = _control.links_of(g, node, as_of) if follow else {}
+            return [*votes_in[node], *links_in[node]]
+
+    plan = _collect(
+        g,
+        target,
+        measure=measure,
+        as_of=as_of,
+        stop=_stop_rule(rule, host_code, listed, incorporation),
+        extra=extra,
+    )
+    status = _ground(plan, host_code, listed)
+    plan, phi_u = _apply_policy(plan, status, undisclosed)
+    ground = {
+        u: phi_u if status[u] is None else (_ONE if status[u] else _ZERO) for u in plan.ultimate
+    }
+    if rule.linear:
+        return _attribute_linear(plan, rule, measure, ground, phi_u)
+    for node in plan.entities:  # entities where the look-through stops
+        votes_in.setdefault(node, {})
+        links_in.setdefault(node, {})
+    structure = _control.Structure(votes_in=votes_in, links_in=links_in)
+    return _attribute_nonlinear(
+        plan,
+        rule=rule,
+        measure=measure,
+        ground=ground,
+        phi_u=phi_u,
+        host=host_code,
+        structure=structure,
+    )
+
+
+def _attribute_linear(
+    plan: Upstream,
+    rule: Method,
+    measure: str,
+    ground: Mapping[str, Fraction],
+    phi_u: Fraction,
+) -> Attribution:
+    values: dict[str, Fraction | None] = dict(ground)
+    weights = {
+        node: tuple((owner, rule.link(stake)) for owner, stake in found)
+        for node, found in plan.holders.items()
+    }
+    inner: nx.DiGraph[str] = nx.DiGraph()
+    inner.add_nodes_from(weights)
+    inner.add_edges_from(
+        (owner, node)
+        for node, found in weights.items()
+        for owner, weight in found
+        if owner in weights and weight
+    )
+    condensed = nx.condensation(inner)
+    groups: dict[int, list[str]] = {}
+    for node, index in condensed.graph["mapping"].items():
+        groups.setdefault(index, []).append(node)
+    for index in nx.topological_sort(condensed):
+        component = sorted(groups[index])
+        inside = set(component) if len(component) > 1 else set()
+        outside: list[Fraction | None] = []
+        for node in component:
+            acc: Fraction | None = plan.undisclosed.get(node, _ZERO) * phi_u
+            for owner, weight in weights[node]:
+                if owner in inside or not weight:
+                    continue
+                value = values.get(owner, _ZERO)
+                acc = _UNBOUNDED if acc is None or value is None else acc + weight * value
+            outside.append(acc)
+        if not inside:
+            values[component[0]] = outside[0]
+            continue
+        if any(b is None for b in outside):
+            values.update(dict.fromkeys(component, _UNBOUNDED))
+            continue
+        rhs = [b for b in outside if b is not None]
+        if not any(rhs):
+            values.update(dict.fromkeys(component, _ZERO))
+            continue
+        position = {node: i for i, node in enumerate(component)}
+        size = len(component)
+        matrix = [[_ONE if i == j else _ZERO for j in range(size)] for i in range(size)]
+        for node in component:
+            for owner, weight in weights[node]:
+                if owner in inside:
+                    matrix[position[node]][position[owner]] -= weight
+        solved = _gauss(matrix, [[_ONE] * len(component), rhs])
+        if solved is None or not all(z > 0 for z in solved[0]):
+            # ρ(Q') ≥ 1 with a positive input: the least solution is unbounded
+            # on the whole (irreducible) component.
+            values.update(dict.fromkeys(component, _UNBOUNDED))
+        else:
+            values.update(zip(component, solved[1], strict=True))
+    capped = {node: _ONE if v is None else min(v, _ONE) for node, v in values.items()}
+    raw = {node: _ONE if v is None else v for node, v in values.items()}
+    share = capped[plan.target]
+    return Attribution(
+        target=plan.target,
+        method=rule,
+        measure=measure,
+        share=share,
+        upper=share,
+        status=share,
+        values=capped,
+        raw=raw,
+    )
+
+
+def _attribute_nonlinear(
+    plan: Upstream,
+    *,
+    rule: Method,
+    measure: str,
+    ground: Mapping[str, Fraction],
+    phi_u: Fraction,
+    host: str,
+    structure: _control.Structure,
+) -> Attribution:
+    target = plan.target
+    nodes = [*plan.holders, *(u for u in plan.ultimate if u not in plan.holders)]
+    closure = set(nodes)
+    ultimate = set(plan.ultimate)
+    votes = {node: structure.votes_in.get(node, {}) for node in nodes}
+    controlled_by: dict[str, frozenset[str]] = {}
+    if rule.uses_control:
+        by_entity = _control.controllers_by_entity(_control.control_sets(structure))
+        controlled_by = {n: by_entity.get(n, frozenset()) & closure for n in nodes}
+    depends: nx.DiGraph[str] = nx.DiGraph()
+    depends.add_nodes_from(nodes)
+    for node in nodes:
+        # A context reads the values of the entity's holders on the measure and
+        # of its voting holders, and, for control tests, of its controllers.
+        depends.add_edges_from((owner, node) for owner, _ in plan.holders.get(node, ()))
+        depends.add_edges_from((h, node) for h in votes[node] if h in closure)
+        if rule.uses_control:
+            depends.add_edges_from((c, node) for c in controlled_by[node])
+    depends.remove_edges_from(list(nx.selfloop_edges(depends)))
+    condensed = nx.condensation(depends)
+    groups: dict[int, list[str]] = {}
+    for node, index in condensed.graph["mapping"].items():
+        groups.setdefault(index, []).append(node)
+    order = [sorted(groups[i]) for i in nx.topological_sort(condensed)]
+
+    def context(node: str, values: Mapping[str, Fraction], raws: Mapping[str, Fraction]) -> Context:
+        entity = plan.entities[node]
+        holders: list[Holder] = []
+        stakes = dict(plan.holders.get(node, ()))
+        for owner in dict.fromkeys([*stakes, *votes[node]]):
+            if owner not in closure:
+                continue
+            holders.append(
+                Holder(
+                    id=owner,
+                    entity=plan.entities[owner],
+                    stake=stakes.get(owner, _ZERO),
+                    votes=votes[node].get(owner, _ZERO),
+                    value=values[owner],
+                    raw=raws[owner],
+                    ultimate=owner in ultimate,
+                )
+            )
+        if node in ultimate:
+            raw = ground[node]
+        else:
+            raw = plan.undisclosed.get(node, _ZERO) * phi_u
+            for holder in holders:
+                if holder.stake:
+                    link = Link(
+                        holder=holder, owned=entity, stake=holder.stake, into_target=node == target
+                    )
+                    raw += rule.carry(link)
+        foreign_controllers: tuple[str, ...] = ()
+        controlled = False
+        if rule.uses_control:
+            foreign_controllers = tuple(
+                sorted(c for c in controlled_by[node] if values.get(c) == 1)
+            )
+            foreign_votes = sum((h.votes for h in holders if h.value == 1), _ZERO)
+            controlled = bool(foreign_controllers) or foreign_votes > Fraction(1, 2)
+        return Context(
+            entity=entity,
+            raw=raw,
+            holders=tuple(holders),
+            undisclosed=plan.undisclosed.get(node, _ZERO),
+            undisclosed_value=phi_u,
+            foreign_controlled=controlled,
+            foreign_controllers=foreign_controllers,
+            ultimate=node in ultimate,
+            target=node == target,
+            host=host,
         )
 
-    def ground(u: str) -> dict[str, Fraction]:
-        verdict = status[u]
-        phi = phi_u if verdict is None else (_ONE if verdict else _ZERO)
-        return {"f": phi}
+    def evaluate(start: Fraction) -> tuple[dict[str, Fraction], dict[str, Fraction]]:
+        values: dict[str, Fraction] = {}
+        raws: dict[str, Fraction] = {}
+        for component in order:
+            if len(component) == 1:
+                ctx = context(component[0], values, raws)
+                values[component[0]] = rule.status(ctx)
+                raws[component[0]] = ctx.raw
+                continue
+            for node in component:
+                values[node] = start
+                raws[node] = ground.get(node, start)
+            limit = 2 * (len(component) + 1) ** 2 + 8
+            for _ in range(limit):
+                contexts = [context(node, values, raws) for node in component]
+                fresh = [(rule.status(ctx), ctx.raw) for ctx in contexts]
+                if all(
+                    values[n] == v and raws[n] == r
+                    for n, (v, r) in zip(component, fresh, strict=True)
+                ):
+                    break
+                for node, (value, raw) in zip(component, fresh, strict=True):
+                    values[node], raws[node] = value, raw
+            else:
+                listed = ", ".join(repr(n) for n in component)
+                raise UnsupportedAnalysisError(
+                    f"method {rule.name!r} reaches no fixed point on the cycle {listed} "
+                    f"within {limit} rounds; a method used on cross-holdings must be "
+                    "monotone and take finitely many values",
+                    reason="no fixed point",
+                    entities=tuple(component),
+                )
+        return values, raws
 
-    values = propagate(plan, ground, {"f": phi_u}, link=rule.link)
-    share = values[plan.target].get("f", _ZERO)
-    return min(share, _ONE)
+    low_values, low_raws = evaluate(_ZERO)
+    if rule.grounded:
+        high_values, high_raws = low_values, low_raws
+    else:
+        high_values, high_raws = evaluate(_ONE)
+    ambiguous = sorted(n for n in nodes if n != target and low_values[n] != high_values[n])
+    if low_raws[target] != high_raws[target]:
+        ambiguous = sorted([*ambiguous, target])
+    reasons: dict[str, str] = {}
+    for node in nodes:
+        ctx = context(node, low_values, low_raws)
+        reasons[node] = rule.reason(ctx, low_values[node])
+    return Attribution(
+        target=target,
+        method=rule,
+        measure=measure,
+        share=min(low_raws[target], _ONE),
+        upper=min(high_raws[target], _ONE),
+        status=low_values[target],
+        values=low_values,
+        raw=low_raws,
+        reasons=reasons,
+        ambiguous=tuple(ambiguous),
+    )

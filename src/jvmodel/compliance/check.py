@@ -1,4 +1,14 @@
-"""Where analysis meets caps: :func:`check` and its result, :class:`CapCheck`."""
+"""Where analysis meets caps: :func:`check` and its result, :class:`CapCheck`.
+
+A sector of a regime may have several caps in force at once (the FCC limits
+direct foreign equity, direct foreign votes, and the foreign ownership of each
+controlling parent).  :func:`check` checks each of them and returns the one that
+decides the verdict, with the others under :attr:`CapCheck.rules`: the first
+breached cap, else the first indeterminate one, else the one with the least
+headroom.  Next to the figures it reports findings: foreign control of the
+target through any chain of majority votes or control links (a VIE), a breached
+benchmark worded as such, and statuses a cyclic structure leaves ambiguous.
+"""
 
 from __future__ import annotations
 
@@ -10,14 +20,18 @@ from typing import Any, Literal, TypeAlias
 import attrs
 
 from jvmodel._numeric import format_percent, format_share
+from jvmodel.analysis.control import ControlChain, controllers
 from jvmodel.analysis.lookthrough import (
+    Attribution,
     Measure,
     UndisclosedPolicy,
+    attribute,
     foreign_contributions,
+    is_foreign,
 )
 from jvmodel.analysis.lookthrough import foreign_share as _foreign_share
 from jvmodel.analysis.methods import Method, get_method
-from jvmodel.errors import UnknownSectorError
+from jvmodel.errors import UnknownSectorError, UnsupportedAnalysisError
 from jvmodel.graph import OwnershipGraph
 from jvmodel.regimes import Cap, Regime, get
 
@@ -38,15 +52,33 @@ class CapCheck:
     method : str
         The attribution method used.
     foreign_share : Fraction
-        The exact foreign share of the target under the regime's method.
+        The exact foreign share under the regime's method (of the target, or of
+        its controlling parent for a cap that applies to the parent).  On a
+        cyclic structure under a non-linear method, the least fixed point.
     cap_rule : Cap
         The cap applied, with its legal source and dates.
     status : {"compliant", "breach", "indeterminate"}
+        For the check as a whole: a breach of any cap in force is a breach.
     contributions : dict
         The foreign share by foreign ultimate owner (``UNDISCLOSED`` for the part
-        counted foreign because it is undisclosed); adds up to ``foreign_share``.
+        counted foreign because it is undisclosed); adds up to ``foreign_share``
+        (linear methods only; empty otherwise).
     findings : tuple of str
         Facts a reader should see next to the figure.
+    rules : tuple of CapCheck
+        The check of every cap in force on the sector, this one's included
+        (empty on those inner checks).
+    subject : str
+        The entity whose share was measured: the target, or the controlling
+        parent for a cap that applies to it.
+    upper : Fraction
+        The share at the greatest fixed point; differs from ``foreign_share``
+        only when statuses in a cross-holding are ambiguous.
+    ambiguous : tuple of str
+        The entities whose status is ambiguous (see :func:`jvmodel.attribute`).
+    foreign_controllers : tuple of str
+        Entities counted foreign that control the target (see
+        :func:`jvmodel.controllers`).
     """
 
     target: str
@@ -60,6 +92,11 @@ class CapCheck:
     status: Status
     contributions: dict[str, Fraction] = attrs.field(factory=dict)
     findings: tuple[str, ...] = ()
+    rules: tuple[CapCheck, ...] = ()
+    subject: str = ""
+    upper: Fraction | None = None
+    ambiguous: tuple[str, ...] = ()
+    foreign_controllers: tuple[str, ...] = ()
 
     @property
     def cap(self) -> Fraction | None:
@@ -88,7 +125,7 @@ class CapCheck:
                 return None
             return {"exact": str(value), "percent": format_share(value)}
 
-        return {
+        payload: dict[str, Any] = {
             "target": self.target,
             "regime": self.regime,
             "sector": self.sector,
@@ -110,7 +147,27 @@ class CapCheck:
             },
             "contributions": {owner: exact(share) for owner, share in self.contributions.items()},
             "findings": list(self.findings),
+            "subject": self.subject or self.target,
+            "ambiguous": list(self.ambiguous),
+            "foreign_controllers": list(self.foreign_controllers),
         }
+        if self.upper is not None and self.upper != self.foreign_share:
+            payload["upper"] = exact(self.upper)
+        if self.rules:
+            payload["rules"] = [
+                {
+                    "cap": rule.cap_rule.details(),
+                    "title": rule.cap_rule.title,
+                    "subject": rule.subject or rule.target,
+                    "measure": rule.measure,
+                    "method": rule.method,
+                    "status": rule.status,
+                    "foreign_share": exact(rule.foreign_share),
+                    "cap_source": rule.cap_rule.source,
+                }
+                for rule in self.rules
+            ]
+        return payload
 
     def __repr__(self) -> str:
         return (
@@ -159,13 +216,15 @@ def foreign_share(
     undisclosed: UndisclosedPolicy | None = None,
     as_of: dt.date | None = None,
     foreign: Iterable[str] | None = None,
+    incorporation: bool | None = None,
 ) -> Fraction:
     """How much of ``target`` counts as foreign, under a regime or explicit options.
 
     With ``regime=``, its host, its method for ``measure``, its undisclosed
-    policy and its extra foreign jurisdictions are the defaults; explicit
-    keywords override them.  Without a regime, ``host=`` is required and the
-    method defaults to ``"proportional"``, the policy to ``"foreign"``.
+    policy, its extra foreign jurisdictions and its incorporation rule are the
+    defaults; explicit keywords override them.  Without a regime, ``host=`` is
+    required and the method defaults to ``"proportional"``, the policy to
+    ``"foreign"``.
 
     See :func:`jvmodel.analysis.lookthrough.foreign_share` for the parameters.
 
@@ -177,6 +236,21 @@ def foreign_share(
     Fraction(103, 200)
     >>> jvm.foreign_share(g, "jv", host="CN", undisclosed="domestic")
     Fraction(103, 200)
+
+    Under the FCC's rules votes go through the multiplier: a foreign holder of
+    30% of a company that holds 70% of the target holds 30% of its votes.
+
+    >>> g = jvm.OwnershipGraph()
+    >>> for e, country in [("f", "FR"), ("a", "US"), ("us", "US"), ("b", "US")]:
+    ...     _ = g.add_entity(e, jurisdiction=country)
+    >>> _ = g.add_holding("f", "a", "30%")
+    >>> _ = g.add_holding("us", "a", "70%")
+    >>> _ = g.add_holding("a", "b", "70%")
+    >>> _ = g.add_holding("us", "b", "30%")
+    >>> jvm.foreign_share(g, "b", regime="us-fcc", measure="voting")
+    Fraction(3, 10)
+    >>> jvm.foreign_share(g, "b", regime="us-fcc", measure="equity")
+    Fraction(21, 100)
     """
     if regime is not None:
         rules = get(regime)
@@ -184,6 +258,7 @@ def foreign_share(
         method = method or rules.method_for(measure)
         undisclosed = undisclosed or rules.undisclosed  # type: ignore[assignment]
         foreign = rules.foreign if foreign is None else foreign
+        incorporation = rules.incorporation if incorporation is None else incorporation
     return _foreign_share(
         g,
         target,
@@ -193,6 +268,179 @@ def foreign_share(
         undisclosed=undisclosed or "foreign",
         as_of=as_of,
         foreign=foreign or (),
+        incorporation=bool(incorporation),
+    )
+
+
+@attrs.frozen(kw_only=True)
+class _Setting:
+    """What every cap check of one call shares."""
+
+    g: OwnershipGraph
+    target: str
+    rules: Regime
+    sector: str
+    as_of: dt.date | None
+    policy: UndisclosedPolicy
+    chain: ControlChain
+
+    def options(self, method: Method, measure: Measure) -> dict[str, Any]:
+        return {
+            "host": self.rules.host,
+            "method": method,
+            "measure": measure,
+            "undisclosed": self.policy,
+            "as_of": self.as_of,
+            "foreign": self.rules.foreign,
+            "incorporation": self.rules.incorporation,
+        }
+
+    def organised_abroad(self, entity_id: str) -> bool:
+        entity = self.g.entity(entity_id)
+        return is_foreign(entity, self.rules.host, self.rules.foreign) is True
+
+    def ground(self, entity_id: str) -> Fraction:
+        """The foreign measure of an entity with no recorded owners."""
+        verdict = is_foreign(self.g.entity(entity_id), self.rules.host, self.rules.foreign)
+        if verdict is None:
+            return Fraction(1 if self.policy == "foreign" else 0)
+        return Fraction(int(verdict))
+
+
+def _measure(cap: Cap) -> Measure:
+    return "voting" if cap.measure == "voting" else "equity"
+
+
+def _method_of(setting: _Setting, cap: Cap) -> Method:
+    chosen = cap.method if cap.method is not None else setting.rules.method_for(cap.measure)
+    return get_method(chosen)
+
+
+def _verdict(cap: Cap, low: Fraction, high: Fraction) -> Status:
+    low_ok, high_ok = cap.allows(low), cap.allows(high)
+    if low_ok != high_ok:
+        return "indeterminate"
+    return "compliant" if low_ok else "breach"
+
+
+def _ambiguity(attribution: Attribution) -> str:
+    listed = ", ".join(repr(e) for e in attribution.ambiguous)
+    return (
+        f"the status of {listed} is ambiguous under the rule's recursive definition (a "
+        "cross-holding where each counts foreign only if the others do): counted "
+        f"domestic the foreign share is {format_percent(attribution.share)}, counted "
+        f"foreign {format_percent(attribution.upper)}"
+    )
+
+
+def _check_cap(setting: _Setting, cap: Cap) -> CapCheck | str:
+    """The check of one cap, or a finding saying why it does not apply."""
+    measure = _measure(cap)
+    method = _method_of(setting, cap)
+    options = setting.options(method, measure)
+    target = setting.target
+    findings: list[str] = []
+    if cap.applies_to == "controlling-parent":
+        # The parents are the controlling entities other than natural persons.
+        parents = [p for p in setting.chain if setting.g.entity(p).kind != "person"]
+        if not parents:
+            return (
+                f"{cap.title or cap.describe()}: does not apply, {target!r} has no "
+                "controlling parent"
+            )
+        measured: list[tuple[Fraction, Fraction, str, Attribution | None]] = []
+        for parent in parents:
+            if setting.rules.incorporation and setting.organised_abroad(parent):
+                measured.append((Fraction(1), Fraction(1), parent, None))
+            elif not setting.g.holdings_of(parent, as_of=setting.as_of):
+                ground = setting.ground(parent)  # no recorded owners: its jurisdiction
+                measured.append((ground, ground, parent, None))
+            else:
+                a = attribute(setting.g, parent, **options)
+                measured.append((a.share, a.upper, parent, a))
+        share, upper, subject, attribution = max(measured, key=lambda m: (m[1], m[0]))
+        if attribution is None and setting.organised_abroad(subject):
+            findings.append(
+                f"controlling parent {subject!r} is organised abroad "
+                f"({setting.g.entity(subject).jurisdiction}): it counts wholly foreign"
+            )
+    else:
+        attribution = attribute(setting.g, target, **options)
+        share, upper, subject = attribution.share, attribution.upper, target
+    status = _verdict(cap, share, upper)
+    ambiguous: tuple[str, ...] = ()
+    if attribution is not None and attribution.is_ambiguous:
+        ambiguous = attribution.ambiguous
+        findings.append(_ambiguity(attribution))
+    contributions: dict[str, Fraction] = {}
+    if method.linear:
+        try:
+            contributions = foreign_contributions(setting.g, subject, **options)
+        except UnsupportedAnalysisError:
+            contributions = {}  # a multiplier cycle: per-owner figures are unbounded
+    if cap.kind == "benchmark" and status == "breach":
+        whose = "" if subject == target else f" of controlling parent {subject!r}"
+        findings.append(
+            f"foreign share{whose} {format_percent(share)} is above the "
+            f"{cap.describe()} benchmark ({cap.title or cap.sector}): the regulator's "
+            "approval is needed"
+        )
+    regime_method = get_method(setting.rules.method_for(measure))
+    if (
+        cap.domestic_control
+        and setting.chain
+        and _foreign_controllers(setting, regime_method, measure)
+    ):
+        status = "breach"
+        findings.append(
+            f"{cap.title or cap.sector} must be controlled domestically, and "
+            f"{target!r} is controlled by a foreign entity"
+        )
+    return CapCheck(
+        target=target,
+        regime=setting.rules.name,
+        sector=setting.sector,
+        as_of=setting.as_of,
+        measure=measure,
+        method=method.name,
+        foreign_share=share,
+        cap_rule=cap,
+        status=status,
+        contributions=contributions,
+        findings=tuple(findings),
+        subject=subject,
+        upper=upper,
+        ambiguous=ambiguous,
+    )
+
+
+def _foreign_controllers(setting: _Setting, method: Method, measure: Measure) -> tuple[str, ...]:
+    """The controllers of the target that count foreign under the regime.
+
+    A controller counts foreign when it is organised abroad (or in a
+    jurisdiction the regime lists as foreign), or when, as an intermediate,
+    its status under the method is more than half foreign.
+    """
+    found: list[str] = []
+    for controller in setting.chain:
+        if setting.organised_abroad(controller):
+            found.append(controller)
+            continue
+        if not setting.g.holdings_of(controller, as_of=setting.as_of):
+            continue  # an ultimate owner: its own jurisdiction decides
+        status = attribute(setting.g, controller, **setting.options(method, measure)).status
+        if status > Fraction(1, 2):
+            found.append(controller)
+    return tuple(found)
+
+
+def _control_finding(setting: _Setting, foreign: tuple[str, ...]) -> str:
+    names = ", ".join(
+        f"{c!r} ({setting.g.entity(c).jurisdiction or 'jurisdiction unknown'})" for c in foreign
+    )
+    return (
+        f"foreign control: {setting.chain.describe()}; {names} "
+        f"{'counts' if len(foreign) == 1 else 'count'} foreign, whatever the equity share"
     )
 
 
@@ -204,8 +452,9 @@ def check(
     sector: str | None = None,
     as_of: dt.date | None = None,
     undisclosed: UndisclosedPolicy | None = None,
+    measure: Measure | None = None,
 ) -> CapCheck:
-    """Check the foreign share of ``target`` against the regime's cap for its sector.
+    """Check the foreign share of ``target`` against the regime's caps for its sector.
 
     Parameters
     ----------
@@ -214,21 +463,34 @@ def check(
     regime : str or Regime
         A regime name (see :func:`jvmodel.regimes.names`) or object.
     sector : str, optional
-        The sector whose cap applies; by default the one sector of the target
+        The sector whose caps apply; by default the one sector of the target
         that the regime caps.
     as_of : datetime.date, optional
-        The date of the structure and of the cap; None for today's structure.
+        The date of the structure (holdings and control links) and of the caps;
+        None for today's structure.
     undisclosed : {"foreign", "domestic", "exclude"}, optional
         Overrides the regime's policy for undisclosed ownership.
+    measure : {"equity", "voting"}, optional
+        Only check the caps on this measure (by default, all caps in force).
 
     Returns
     -------
     CapCheck
+        The deciding cap's check, with every cap's under ``rules``.
 
     Raises
     ------
     UnknownRegimeError, UnknownSectorError, UnknownEntityError,
     CircularOwnershipError, UnsupportedAnalysisError
+
+    Notes
+    -----
+    The verdict is a breach when any cap in force is breached (a benchmark
+    included, reported as such); indeterminate when a cap's verdict depends on
+    which fixed point a cyclic structure is read at; compliant otherwise.  When
+    the target is controlled, through any chain of majority votes or control
+    links, by an entity that counts foreign, a finding says so whatever the
+    share; under a cap that requires domestic control it is a breach.
 
     Examples
     --------
@@ -237,41 +499,94 @@ def check(
     >>> r = jvm.check(g, "jv", regime="cn-beijing-2020")
     >>> r.status, r.foreign_share, r.cap, r.headroom
     ('breach', Fraction(103, 200), Fraction(1, 2), Fraction(-3, 200))
+
+    A VIE: a US parent's wholly owned Chinese subsidiary (WFOE) controls the
+    operating company by contract; Chinese nominees hold all of its equity.
+
+    >>> g = jvm.OwnershipGraph()
+    >>> _ = g.add_entity("parent", jurisdiction="US")
+    >>> _ = g.add_entity("wfoe", jurisdiction="CN")
+    >>> _ = g.add_entity("nominee", kind="person", jurisdiction="CN")
+    >>> _ = g.add_entity("opco", jurisdiction="CN", sectors=["vats"])
+    >>> _ = g.add_holding("parent", "wfoe", "100%")
+    >>> _ = g.add_holding("nominee", "opco", "100%")
+    >>> _ = g.add_control("wfoe", "opco", basis="contract")
+    >>> r = jvm.check(g, "opco", regime="cn-national")
+    >>> r.status, r.foreign_share, r.foreign_controllers
+    ('compliant', Fraction(0, 1), ('wfoe', 'parent'))
+    >>> print(r.findings[0])  # doctest: +NORMALIZE_WHITESPACE
+    foreign control: 'opco' is controlled by 'wfoe' (contract), which is controlled
+    by 'parent' (100% of the votes); 'wfoe' (CN), 'parent' (US) count foreign,
+    whatever the equity share
     """
     rules = get(regime)
     chosen = sector if sector is not None else _choose_sector(g, target, rules, as_of)
     entity = g.entity(target)
-    cap = rules.cap_for(chosen, as_of=as_of, zones=entity.zones)
-    measure: Measure = "voting" if cap.measure == "voting" else "equity"
-    method = get_method(rules.method_for(measure))
-    policy = undisclosed or rules.undisclosed
-    options: dict[str, Any] = {
-        "host": rules.host,
-        "method": method,
-        "measure": measure,
-        "undisclosed": policy,
-        "as_of": as_of,
-        "foreign": rules.foreign,
-    }
-    share = _foreign_share(g, target, **options)
-    contributions = foreign_contributions(g, target, **options) if method.linear else {}
-    status: Status = "compliant" if cap.allows(share) else "breach"
-    findings: list[str] = []
-    if cap.kind == "benchmark" and status == "breach":
-        findings.append(
-            f"foreign share {format_percent(share)} is above the {cap.describe()} benchmark: "
-            "the regulator's approval is needed"
-        )
-    return CapCheck(
+    caps = rules.caps_for(chosen, as_of=as_of, zones=entity.zones)
+    if measure is not None:
+        caps = tuple(cap for cap in caps if cap.measure == measure)
+        if not caps:
+            raise UnknownSectorError(
+                f"regime {rules.name!r} has no cap on the {measure} of {chosen!r} in force; "
+                "leave measure= out to check the caps there are",
+                sector=chosen,
+                regime=rules.name,
+                entity=target,
+            )
+    setting = _Setting(
+        g=g,
         target=target,
-        regime=rules.name,
+        rules=rules,
         sector=chosen,
         as_of=as_of,
-        measure=measure,
-        method=method.name,
-        foreign_share=share,
-        cap_rule=cap,
-        status=status,
-        contributions=contributions,
-        findings=tuple(findings),
+        policy=undisclosed or rules.undisclosed,  # type: ignore[arg-type]
+        chain=controllers(g, target, as_of=as_of),
     )
+    findings: list[str] = []
+    foreign_control: tuple[str, ...] = ()
+    if setting.chain:
+        # Controllers are judged by the regime's own look-through for the first
+        # cap's measure (not a cap's narrower method, such as "direct").
+        measure_first = _measure(caps[0])
+        method_first = get_method(rules.method_for(measure_first))
+        foreign_control = _foreign_controllers(setting, method_first, measure_first)
+        if foreign_control:
+            findings.append(_control_finding(setting, foreign_control))
+    results: list[CapCheck] = []
+    for cap in caps:
+        outcome = _check_cap(setting, cap)
+        if isinstance(outcome, str):
+            findings.append(outcome)
+        else:
+            results.append(outcome)
+    if not results:  # only parent caps, and no parent: nothing limits the target
+        raise UnknownSectorError(
+            f"no cap of regime {rules.name!r} on {chosen!r} applies to {target!r}: "
+            + "; ".join(findings),
+            sector=chosen,
+            regime=rules.name,
+            entity=target,
+        )
+    breached = [r for r in results if r.status == "breach"]
+    undecided = [r for r in results if r.status == "indeterminate"]
+    status: Status
+    if breached:
+        deciding, status = breached[0], "breach"
+    elif undecided:
+        deciding, status = undecided[0], "indeterminate"
+    else:
+        deciding, status = min(results, key=_room), "compliant"
+    for result in results:
+        findings.extend(f for f in result.findings if f not in findings)
+    return attrs.evolve(
+        deciding,
+        status=status,
+        findings=tuple(findings),
+        rules=tuple(results) if len(results) > 1 else (),
+        foreign_controllers=foreign_control,
+    )
+
+
+def _room(result: CapCheck) -> tuple[int, Fraction]:
+    """Sort key: least headroom first, uncapped last."""
+    return (1, Fraction(0)) if result.headroom is None else (0, result.headroom)
