@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from fractions import Fraction
 from typing import Any, Literal, TypeAlias
 
@@ -113,9 +113,9 @@ def normalise_jurisdiction(value: object) -> str | None:
             field="jurisdiction",
             value=value,
         )
-    code = value.strip().upper()
-    # ASCII first: "ın".upper() is "IN", and "ｇｂ" is not "GB".
-    match = _JURISDICTION_RE.fullmatch(code) if code.isascii() else None
+    # ASCII before upper-casing: "ıt".upper() is "IT", and "ｇｂ" is not "GB".
+    code = value.strip().upper() if value.isascii() else value
+    match = _JURISDICTION_RE.fullmatch(code)
     if match is None or match[1] not in COUNTRIES:
         hint = (
             "; use 'GB' for the United Kingdom"
@@ -139,7 +139,8 @@ def _labels(value: object, field: str) -> tuple[str, ...]:
         return ()
     if isinstance(value, str):
         value = (value,)
-    if not isinstance(value, Iterable):
+    # A mapping would iterate over its keys: a JSON object is not a list of labels.
+    if not isinstance(value, Iterable) or isinstance(value, Mapping | bytes):
         raise InvalidEntityError(
             f"{field} must be a list of strings, not {type(value).__name__}",
             field=field,

@@ -31,7 +31,13 @@ import tomli_w
 
 from jvmodel._numeric import Range, format_share, parse_share
 from jvmodel._text import show
-from jvmodel.errors import JVModelError, SchemaError, UnknownEntityError
+from jvmodel.errors import (
+    DuplicateEntityError,
+    JVModelError,
+    OverallocatedError,
+    SchemaError,
+    UnknownEntityError,
+)
 from jvmodel.graph import OwnershipGraph
 from jvmodel.model import ControlLink, Entity, Holding, Stake
 
@@ -186,11 +192,15 @@ def graph_from_dict(data: Any, *, origin: str = "<data>") -> OwnershipGraph:
 
 
 def _field_of(error: JVModelError, kind: str, table: Mapping[str, Any]) -> str | None:
-    """Which id field of the record names the unknown entity, if that is the error."""
+    """The field of the record a graph-level refusal is about, where there is one."""
     if isinstance(error, UnknownEntityError):
         for field in _ID_FIELDS.get(kind, ()):
             if table.get(field) == error.fields.get("entity"):
                 return field
+    if isinstance(error, DuplicateEntityError):
+        return "id"
+    if isinstance(error, OverallocatedError):
+        return str(error.fields.get("measure", "equity"))
     return None
 
 
