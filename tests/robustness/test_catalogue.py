@@ -277,9 +277,7 @@ BAD_CHANGES: list[tuple[str, Change, type[Exception], str]] = [
     ),
     (
         "range-reversed",
-        lambda g: g.add_holding(
-            "bt", "jv", jvm.Range("1/2", "1/4") if False else {"min": "50%", "max": "25%"}
-        ),
+        lambda g: g.add_holding("bt", "jv", {"min": "50%", "max": "25%"}),
         InvalidShareError,
         "reversed",
     ),
