@@ -677,6 +677,7 @@ BAD_FILES: list[BadFile] = [
         "holding #2",
         None,
     ),
+    # partner 60% + bt 50% (the default holding) = 110% of jv.
     BadFile(
         "over-allocated",
         ".toml",
@@ -686,6 +687,7 @@ BAD_FILES: list[BadFile] = [
         "holding #2",
         "equity",
     ),
+    # partner 60% up to 2020-06-30, bt 50% from 2020-06-30: 110% on that one shared day.
     BadFile(
         "over-allocated-one-day",
         ".toml",
@@ -699,6 +701,7 @@ BAD_FILES: list[BadFile] = [
         "holding #2",
         "equity",
     ),
+    # Equity 10% + 50% fits; votes 60% + 50% (bt's voting is its equity) = 110%.
     BadFile(
         "voting-over-allocated",
         ".toml",
