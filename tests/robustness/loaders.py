@@ -17,6 +17,7 @@ import json
 import os
 import tempfile
 from collections.abc import Callable
+from importlib import resources
 from pathlib import Path
 
 import jvmodel as jvm
@@ -43,6 +44,7 @@ def via_file(suffix: str, load: Callable[[Path], object]) -> Loader:
 LOADERS: dict[str, Loader] = {
     "native-toml": lambda raw: loads(raw, "toml"),
     "native-json": lambda raw: loads(raw, "json"),
+    "regime-toml": via_file(".toml", jvm.regimes.load_regime),
 }
 
 
@@ -51,7 +53,13 @@ def _example_json() -> bytes:
     return json.dumps(graph_to_dict(g, dates_as_text=True), indent=1).encode()
 
 
+def _regime_files() -> list[bytes]:
+    folder = resources.files("jvmodel.regimes") / "data"
+    return [entry.read_bytes() for entry in folder.iterdir() if entry.name.endswith(".toml")]
+
+
 SEEDS: dict[str, list[bytes]] = {
     "native-toml": [Path(jvm.examples.path("beijing-vpn-jv")).read_bytes()],
     "native-json": [_example_json()],
+    "regime-toml": _regime_files(),
 }

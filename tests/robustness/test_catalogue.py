@@ -495,3 +495,13 @@ def test_an_empty_structure_round_trips(tmp_path: Path) -> None:
         path = tmp_path / f"empty{suffix}"
         jvm.save(jvm.OwnershipGraph(), path)
         assert len(jvm.load(path)) == 0
+
+
+def test_regime_file_with_a_huge_integer_is_a_schema_error(tmp_path: Path) -> None:
+    # Python refuses to convert integers of more than 4300 digits with a plain
+    # ValueError; the regime loader reports it as a SchemaError naming the file.
+    path = tmp_path / "regime.toml"
+    path.write_text('name = "x"\nhost = "CN"\nlimit = 1' + "0" * 5000 + "\n")
+    with pytest.raises(jvm.SchemaError, match="not a valid TOML file") as caught:
+        jvm.regimes.load_regime(path)
+    assert str(path) in str(caught.value)
