@@ -12,8 +12,13 @@ accepted (and what is refused, quickly, whatever its size):
   tenth exactly (not 3602879701896397/36028797018963968).
 
 Refused with :class:`~jvmodel.InvalidShareError`: negative values, values above
-one, NaN and infinities, empty strings, exponent notation in strings, strings
-longer than 64 characters, zero denominators, booleans, and any other type.
+one, NaN and infinities, empty strings, exponent notation in strings, digits
+other than ASCII ``0-9``, strings longer than 64 characters, zero denominators,
+booleans, and any other type.  Every accepted share has an exact text form of at
+most 64 characters (what :func:`format_share` writes), so a saved share always
+loads back: a :class:`~fractions.Fraction`, :class:`~decimal.Decimal` or float
+too fine for that (``Fraction(1, 3**200)``, ``1e-300``) is refused too.  The
+length limits come before any arithmetic, so no input can make parsing slow.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ from typing import Literal, TypeAlias
 
 import attrs
 
+from jvmodel._text import show
 from jvmodel.errors import InvalidShareError
 
 __all__ = [
@@ -48,7 +54,12 @@ ONE = Fraction(1)
 # short enough that no input can make parsing slow.
 _MAX_TEXT = 64
 _DECIMAL = r"(?:\d+(?:\.\d*)?|\.\d+)"
-_SHARE_RE = re.compile(rf"(?P<number>{_DECIMAL})\s*(?P<percent>%?)|(?P<num>\d+)\s*/\s*(?P<den>\d+)")
+# re.ASCII: "٥٠%" (Arabic-Indic digits) is not read as 50%.
+_SHARE_RE = re.compile(
+    rf"(?P<number>{_DECIMAL})\s*(?P<percent>%?)|(?P<num>\d+)\s*/\s*(?P<den>\d+)", re.ASCII
+)
+# A number of more bits than this has more than 64 decimal digits: no text form fits.
+_MAX_BITS = 214
 
 
 def parse_share(value: object, *, what: str = "share") -> Fraction:
@@ -94,12 +105,24 @@ def parse_share(value: object, *, what: str = "share") -> Fraction:
             f"{what} {_show(value)} is above 100%; a share lies between 0% and 100%",
             value=value,
         )
+    if not _writable(share):
+        raise InvalidShareError(
+            f"{what} {_show(value)} has no exact text form of at most {_MAX_TEXT} characters, "
+            "so it could not be saved; round it (for example with Fraction.limit_denominator)",
+            value=value,
+        )
     return share
 
 
 def _show(value: object) -> str:
-    text = repr(value) if not isinstance(value, Fraction) else str(value)
-    return text if len(text) <= 80 else text[:77] + "..."
+    return show(value)
+
+
+def _writable(share: Fraction) -> bool:
+    """Whether ``format_share(share)`` fits the 64 characters a share may have in a file."""
+    if max(share.numerator.bit_length(), share.denominator.bit_length()) > _MAX_BITS:
+        return False
+    return len(format_share(share)) <= _MAX_TEXT
 
 
 def _to_fraction(value: object, what: str) -> Fraction:
@@ -111,9 +134,10 @@ def _to_fraction(value: object, what: str) -> Fraction:
     if isinstance(value, int):
         if value in (0, 1):
             return Fraction(value)
+        hint = f"'{value}%'" if 0 < value <= 100 else "'50%'"
         raise InvalidShareError(
-            f"{what} {value!r} is an integer other than 0 or 1; write '{value}%' for a "
-            "percentage or a fraction such as '1/2'",
+            f"{what} {_show(value)} is an integer other than 0 or 1; write a percentage "
+            f"such as {hint} or a fraction such as '1/2'",
             value=value,
         )
     if isinstance(value, float):
@@ -124,9 +148,15 @@ def _to_fraction(value: object, what: str) -> Fraction:
     if isinstance(value, decimal.Decimal):
         if not value.is_finite():
             raise InvalidShareError(f"{what} {value!r} is not a finite number", value=value)
-        if abs(value.as_tuple().exponent) > _MAX_TEXT:  # type: ignore[arg-type]
+        sign_digits_exponent = value.as_tuple()
+        if (
+            abs(sign_digits_exponent.exponent) > _MAX_TEXT  # type: ignore[arg-type]
+            or len(sign_digits_exponent.digits) > _MAX_TEXT
+        ):
             raise InvalidShareError(
-                f"{what} {_show(value)} has an exponent too large to be a share", value=value
+                f"{what} {_show(value)} has more than {_MAX_TEXT} digits or an exponent "
+                "too large to be a share",
+                value=value,
             )
         return Fraction(value)
     if isinstance(value, str):
@@ -170,44 +200,48 @@ def _parse_text(text: str, what: str) -> Fraction:
     return number
 
 
-def _terminates(share: Fraction) -> bool:
-    """Whether ``share`` has a finite decimal expansion (denominator 2^a 5^b)."""
+def _percent_text(share: Fraction) -> str | None:
+    """The exact percentage text of ``share``, or None if its decimal expansion is
+    infinite or longer than any share text may be."""
     den = share.denominator
-    for prime in (2, 5):
-        while den % prime == 0:
-            den //= prime
-    return den == 1
+    twos = fives = 0
+    while den % 2 == 0:
+        den //= 2
+        twos += 1
+    while den % 5 == 0:
+        den //= 5
+        fives += 1
+    places = max(twos, fives)  # share × 10^places is a whole number
+    if den != 1 or places > _MAX_TEXT:
+        return None
+    # Integer arithmetic: exact whatever the decimal context's precision.
+    scaled = abs(share.numerator) * (10**places // share.denominator) * 100
+    digits = str(scaled).rjust(places + 1, "0")
+    whole, fraction = digits[: len(digits) - places], digits[len(digits) - places :].rstrip("0")
+    sign = "-" if share < 0 else ""
+    return f"{sign}{whole}.{fraction}%" if fraction else f"{sign}{whole}%"
 
 
 def format_share(share: Fraction) -> str:
     """The exact text form of a share, as written to files: ``"12.5%"`` or ``"1/3"``.
 
     A share with a finite decimal expansion is written as a percentage, any other
-    as a ratio, so that reading the text back gives the same fraction.
+    (or one whose percentage would be longer than the 64 characters a share may
+    have) as a ratio, so that reading the text back gives the same fraction.
 
     Examples
     --------
     >>> format_share(Fraction(1, 8)), format_share(Fraction(1, 3)), format_share(Fraction(1))
     ('12.5%', '1/3', '100%')
-    >>> format_share(Fraction(123456789123456789123456789123, 10**30))
-    '12.3456789123456789123456789123%'
+    >>> format_share(Fraction(1, 2**40))
+    '0.00000000009094947017729282379150390625%'
+    >>> format_share(Fraction(1, 2**80))
+    '1/1208925819614629174706176'
     """
-    ratio = f"{share.numerator}/{share.denominator}"
-    if not _terminates(share):
-        return ratio
-    # Exact decimal digits (no rounding context): scale the denominator up to 10^k.
-    den = share.denominator
-    twos = (den & -den).bit_length() - 1
-    fives = 0
-    while den % 5 ** (fives + 1) == 0:
-        fives += 1
-    places = max(twos, fives)
-    scaled = abs(share.numerator) * 100 * (10**places // den)
-    digits = str(scaled).rjust(places + 1, "0")
-    whole, fraction = digits[: len(digits) - places], digits[len(digits) - places :].rstrip("0")
-    text = f"{'-' if share < 0 else ''}{whole}{'.' + fraction if fraction else ''}%"
-    # A very long decimal would not read back (inputs are capped in length): use the ratio.
-    return ratio if len(text) > _MAX_TEXT and len(ratio) < len(text) else text
+    percent = _percent_text(share)
+    if percent is not None and len(percent) <= _MAX_TEXT:
+        return percent
+    return f"{share.numerator}/{share.denominator}"
 
 
 def format_percent(share: Fraction, places: int = 2) -> str:

@@ -1,8 +1,10 @@
 """The ``jvmodel`` command.
 
 Exit status of ``check``: 0 compliant, 1 breach, 3 indeterminate, 2 bad input or
-usage.  Bad input never prints a traceback, only one line naming what is wrong
-(``--debug`` shows the traceback).
+usage.  Bad input (or a file that cannot be read) never prints a traceback, only
+one line on standard error naming the file, the record and the field;
+``--debug`` (before or after the command) prints the traceback above that line.
+The exit status is 2 either way.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import datetime as dt
 import json
 import sys
 import textwrap
+import traceback
 from collections.abc import Sequence
 from fractions import Fraction
 from typing import Any, NoReturn, TextIO
@@ -54,10 +57,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"jvmodel {__version__}")
     parser.add_argument("--debug", action="store_true", help="show tracebacks of errors")
+    # So that `jvmodel check FILE ... --debug` works too.
+    debug = _Parser(add_help=False)
+    debug.add_argument("--debug", action="store_true", default=argparse.SUPPRESS)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     def with_target(name: str, helptext: str) -> argparse.ArgumentParser:
-        sub = commands.add_parser(name, help=helptext, description=helptext)
+        sub = commands.add_parser(name, help=helptext, description=helptext, parents=[debug])
         sub.add_argument("file", metavar="FILE", help="a native .toml or .json structure")
         sub.add_argument("--target", required=True, metavar="ID", help="the entity to check")
         sub.add_argument("--regime", required=True, metavar="NAME", help="see `jvmodel regimes`")
@@ -73,8 +79,10 @@ def _parser() -> argparse.ArgumentParser:
 
     with_target("check", "check an entity's foreign share against its sector cap")
     with_target("explain", "show who contributes to an entity's foreign share")
-    commands.add_parser("regimes", help="list the bundled regimes and their caps")
-    demo = commands.add_parser("demo", help="run the bundled Beijing VPN JV example end to end")
+    commands.add_parser("regimes", help="list the bundled regimes and their caps", parents=[debug])
+    demo = commands.add_parser(
+        "demo", help="run the bundled Beijing VPN JV example end to end", parents=[debug]
+    )
     demo.add_argument("--format", choices=("text", "json"), default="text")
     return parser
 
@@ -265,9 +273,10 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int
         return EXIT_USAGE
     except (JVModelError, OSError) as error:
         if debug:
-            raise
+            traceback.print_exc(file=sys.stderr)
         message = error.message if isinstance(error, JVModelError) else _os_message(error)
-        print(f"jvmodel: error: {message}", file=sys.stderr)
+        # One line, whatever the message holds.
+        print(f"jvmodel: error: {' '.join(message.splitlines())}", file=sys.stderr)
         return EXIT_USAGE
 
 

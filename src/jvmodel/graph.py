@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Iterator, Sequence
 from fractions import Fraction
+from operator import itemgetter
 from typing import Any
 
 import attrs
@@ -35,6 +36,7 @@ from jvmodel.model import ControlLink, DeclaredInterest, Entity, Holding, Stake
 __all__ = ["OwnershipGraph"]
 
 _MEASURES = ("equity", "voting")
+_LISTED = 10  # holders named in an over-allocation message; the rest are counted
 
 
 def _lower(stake: Stake) -> Fraction:
@@ -62,6 +64,45 @@ def _covering(records: Iterable[Holding], day: dt.date | None) -> list[Holding]:
     ]
 
 
+def _first_excess(
+    holdings: Iterable[Holding], measure: str, base: Fraction = Fraction(0)
+) -> tuple[dt.date | None, Fraction] | None:
+    """The first day on which ``base`` plus the stakes in force exceed 100%, and the total.
+
+    The total only rises on a start date, so it is enough to look at the time
+    before any start date (``None``) and at each start date: one sweep over the
+    sorted start and end dates, O(n log n).  Ranges count with their lower bound.
+    """
+    total = base
+    starts: list[tuple[dt.date, Fraction]] = []
+    ends: list[tuple[dt.date, Fraction]] = []
+    for h in holdings:
+        stake = _lower(h.stake(measure))
+        if h.valid_from is None:
+            total += stake
+        else:
+            starts.append((h.valid_from, stake))
+        if h.valid_to is not None:
+            ends.append((h.valid_to, stake))
+    if total > 1:
+        return None, total
+    starts.sort(key=itemgetter(0))
+    ends.sort(key=itemgetter(0))
+    i = j = 0
+    while i < len(starts):
+        day = starts[i][0]
+        while i < len(starts) and starts[i][0] == day:
+            total += starts[i][1]
+            i += 1
+        # Ends are inclusive: a holding ending the day before `day` is out.
+        while j < len(ends) and ends[j][0] < day:
+            total -= ends[j][1]
+            j += 1
+        if total > 1:
+            return day, total
+    return None
+
+
 def check_allocation(owned: str, holdings: Sequence[Holding]) -> None:
     """Raise :class:`OverallocatedError` if the holdings in ``owned`` exceed 100%.
 
@@ -69,28 +110,66 @@ def check_allocation(owned: str, holdings: Sequence[Holding]) -> None:
     each start date, and at the time before any of them.  Ranges count with
     their lower bound: that much must fit.
     """
-    days: list[dt.date | None] = [None]
-    days.extend(sorted({h.valid_from for h in holdings if h.valid_from is not None}))
     for measure in _MEASURES:
-        for day in days:
-            in_force = _covering(holdings, day)
-            total = sum((_lower(h.stake(measure)) for h in in_force), Fraction(0))
-            if total > 1:
-                stakes = {h.owner: h.stake(measure) for h in in_force}
-                listed = ", ".join(
-                    f"{owner!r} {_show_stake(stake)}" for owner, stake in stakes.items()
-                )
-                when = f"on {day}" if day is not None else "from the start of the record"
-                word = "holdings" if measure == "equity" else "voting stakes"
-                raise OverallocatedError(
-                    f"{word} in {owned!r} add up to {format_share(total)} {when} "
-                    f"(> 100%): {listed}",
-                    entity=owned,
-                    date=day,
-                    measure=measure,
-                    stakes=stakes,
-                    total=total,
-                )
+        excess = _first_excess(holdings, measure)
+        if excess is None:
+            continue
+        day, total = excess
+        in_force = _covering(holdings, day)
+        stakes = {h.owner: h.stake(measure) for h in in_force}
+        shown = [f"{owner!r} {_show_stake(stake)}" for owner, stake in stakes.items()]
+        if len(shown) > _LISTED:
+            shown[_LISTED:] = [f"and {len(stakes) - _LISTED} more"]
+        when = f"on {day}" if day is not None else "from the start of the record"
+        word = "holdings" if measure == "equity" else "voting stakes"
+        raise OverallocatedError(
+            f"{word} in {owned!r} add up to {format_share(total)} {when} "
+            f"(> 100%): {', '.join(shown)}",
+            entity=owned,
+            date=day,
+            measure=measure,
+            stakes=stakes,
+            total=total,
+        )
+
+
+@attrs.define
+class _Ledger:
+    """What is already allocated in one entity, kept so that adding a holding
+    costs O(1) when neither it nor the others have dates (not O(holders)).
+
+    ``always``: per measure, the lower stakes of holdings without dates (in
+    force every day); ``dated``: the other holdings.
+    """
+
+    always: dict[str, Fraction]
+    dated: list[Holding]
+
+    @classmethod
+    def of(cls, holdings: Iterable[Holding]) -> _Ledger:
+        ledger = cls(always=dict.fromkeys(_MEASURES, Fraction(0)), dated=[])
+        for h in holdings:
+            ledger.add(h)
+        return ledger
+
+    def add(self, h: Holding) -> None:
+        if h.valid_from is None and h.valid_to is None:
+            for measure in _MEASURES:
+                self.always[measure] += _lower(h.stake(measure))
+        else:
+            self.dated.append(h)
+
+    def fits(self, h: Holding) -> bool:
+        """Whether ``h`` fits beside what is allocated, on every day."""
+        undated = h.valid_from is None and h.valid_to is None
+        if undated and not self.dated:
+            return all(self.always[m] + _lower(h.stake(m)) <= 1 for m in _MEASURES)
+        dated = self.dated if undated else [*self.dated, h]
+        for measure in _MEASURES:
+            base = self.always[measure] + (_lower(h.stake(measure)) if undated else 0)
+            if _first_excess(dated, measure, base) is not None:
+                return False
+        return True
 
 
 def _show_stake(stake: Stake) -> str:
@@ -125,6 +204,8 @@ class OwnershipGraph:
         # Claims of the source that are not edges (an ordered set).
         self._declared: dict[DeclaredInterest, None] = {}
         self._version = 0
+        # Per owned entity, what is allocated in it (built lazily, dropped by _put).
+        self._ledgers: dict[str, _Ledger] = {}
 
     # -- building -------------------------------------------------------------
 
@@ -232,8 +313,15 @@ class OwnershipGraph:
                     owner=holding.owner,
                     owned=holding.owned,
                 )
-        check_allocation(holding.owned, [*self.holdings_of(holding.owned, as_of=...), holding])
+        ledger = self._ledgers.get(holding.owned) or _Ledger.of(
+            self.holdings_of(holding.owned, as_of=...)
+        )
+        if not ledger.fits(holding):
+            # Slow path, for the message: it names every stake in force that day.
+            check_allocation(holding.owned, [*self.holdings_of(holding.owned, as_of=...), holding])
         self._put(holding.owner, holding.owned, "holdings", (*existing, holding))
+        ledger.add(holding)
+        self._ledgers[holding.owned] = ledger
         return holding
 
     def add_control(
@@ -511,11 +599,7 @@ class OwnershipGraph:
         )
         if equity or voting:
             others = (*others, attrs.evolve(holding, equity=equity, voting=voting))
-        if others or self._edge_records(holding.owner, holding.owned, "controls"):
-            self._put(holding.owner, holding.owned, "holdings", others)
-        else:
-            self._graph.remove_edge(holding.owner, holding.owned)
-            self._version += 1
+        self._put(holding.owner, holding.owned, "holdings", others)
 
     # -- reading ----------------------------------------------------------------
 
@@ -641,8 +725,15 @@ class OwnershipGraph:
         return () if data is None else tuple(data[key])
 
     def _put(self, source: str, target: str, key: str, records: tuple[Any, ...]) -> None:
+        """Store the records of one edge.  Every change to holdings goes through
+        here, so that the allocation ledger of ``target`` is dropped with it."""
+        if key == "holdings":
+            self._ledgers.pop(target, None)
         if self._graph.has_edge(source, target):
             self._graph.edges[source, target][key] = records
+            data = self._graph.edges[source, target]
+            if not data["holdings"] and not data["controls"]:
+                self._graph.remove_edge(source, target)  # an edge carries something
         else:
             other = "controls" if key == "holdings" else "holdings"
             self._graph.add_edge(source, target, **{key: records, other: ()})

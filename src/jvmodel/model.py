@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from fractions import Fraction
 from typing import Any, Literal, TypeAlias
 
 import attrs
 
 from jvmodel._iso3166 import COUNTRIES
-from jvmodel._numeric import Range, parse_share
+from jvmodel._numeric import Range, format_share, parse_share
+from jvmodel._text import show, text_problem
 from jvmodel.errors import InvalidEntityError, InvalidShareError
 
 __all__ = [
@@ -73,20 +74,54 @@ INTERESTS: tuple[str, ...] = (
 )
 
 _JURISDICTION_RE = re.compile(r"([A-Z]{2})(?:-([A-Z0-9]{1,3}))?")
+# The key under which analysis results report the undisclosed remainder
+# (jvmodel.UNDISCLOSED); an entity with that id would merge with it.
+_RESERVED_IDS = frozenset({"(undisclosed)"})
 
 
 def _check_id(_instance: object, attribute: attrs.Attribute[str], value: object) -> None:
+    """Ids: non-blank strings, NFC, no surrounding whitespace or invisible characters."""
     if not isinstance(value, str):
         raise InvalidEntityError(
-            f"{attribute.name} must be a string, not {type(value).__name__} {value!r}",
+            f"{attribute.name} must be a string, not {type(value).__name__} {show(value)}",
             field=attribute.name,
             value=value,
         )
     if not value.strip():
         raise InvalidEntityError(
-            f"{attribute.name} {value!r} is empty; give every entity a non-blank id",
+            f"{attribute.name} {show(value)} is empty; give every entity a non-blank id",
             field=attribute.name,
             value=value,
+        )
+    problem = text_problem(value, identifier=True)
+    if problem is not None:
+        raise InvalidEntityError(
+            f"{attribute.name} {show(value)} {problem}; an id is a visible, "
+            "NFC-normalised string without surrounding whitespace",
+            field=attribute.name,
+            value=value,
+        )
+    if value in _RESERVED_IDS:
+        raise InvalidEntityError(
+            f"{attribute.name} {value!r} is reserved for the undisclosed remainder in "
+            "analysis results; choose another id",
+            field=attribute.name,
+            value=value,
+        )
+
+
+def _check_text(value: object, field: str, owner: str = "") -> None:
+    """Other text fields: a string without control characters or lone surrogates."""
+    if not isinstance(value, str):
+        raise InvalidEntityError(
+            f"{field}{owner} must be a string, not {type(value).__name__} {show(value)}",
+            field=field,
+            value=value,
+        )
+    problem = text_problem(value, identifier=False)
+    if problem is not None:
+        raise InvalidEntityError(
+            f"{field}{owner} {show(value)} {problem}", field=field, value=value
         )
 
 
@@ -106,11 +141,13 @@ def normalise_jurisdiction(value: object) -> str | None:
         return None
     if not isinstance(value, str):
         raise InvalidEntityError(
-            f"jurisdiction must be an ISO 3166 code string, not {type(value).__name__} {value!r}",
+            f"jurisdiction must be an ISO 3166 code string, not {type(value).__name__} "
+            f"{show(value)}",
             field="jurisdiction",
             value=value,
         )
-    code = value.strip().upper()
+    # ASCII before upper-casing: "ıt".upper() is "IT", and "ｇｂ" is not "GB".
+    code = value.strip().upper() if value.isascii() else value
     match = _JURISDICTION_RE.fullmatch(code)
     if match is None or match[1] not in COUNTRIES:
         hint = (
@@ -122,7 +159,7 @@ def normalise_jurisdiction(value: object) -> str | None:
             )
         )
         raise InvalidEntityError(
-            f"jurisdiction {value!r} is not an ISO 3166 code{hint}",
+            f"jurisdiction {show(value)} is not an ISO 3166 code{hint}",
             field="jurisdiction",
             value=value,
         )
@@ -135,7 +172,8 @@ def _labels(value: object, field: str) -> tuple[str, ...]:
         return ()
     if isinstance(value, str):
         value = (value,)
-    if not isinstance(value, Iterable):
+    # A mapping would iterate over its keys: a JSON object is not a list of labels.
+    if not isinstance(value, Iterable) or isinstance(value, Mapping | bytes):
         raise InvalidEntityError(
             f"{field} must be a list of strings, not {type(value).__name__}",
             field=field,
@@ -145,8 +183,9 @@ def _labels(value: object, field: str) -> tuple[str, ...]:
     for item in value:
         if not isinstance(item, str) or not item.strip():
             raise InvalidEntityError(
-                f"{field} must hold non-empty strings; got {item!r}", field=field, value=item
+                f"{field} must hold non-empty strings; got {show(item)}", field=field, value=item
             )
+        _check_text(item, field)
         seen.setdefault(item.strip(), None)
     return tuple(seen)
 
@@ -162,7 +201,7 @@ def _zones(value: object) -> tuple[str, ...]:
 def _check_kind(_instance: object, _attribute: object, value: object) -> None:
     if value not in KINDS:
         raise InvalidEntityError(
-            f"kind {value!r} is not one of {', '.join(KINDS)}", field="kind", value=value
+            f"kind {show(value)} is not one of {', '.join(KINDS)}", field="kind", value=value
         )
 
 
@@ -201,12 +240,7 @@ class Entity:
 
     @name.validator
     def _check_name(self, _attribute: object, value: object) -> None:
-        if not isinstance(value, str):
-            raise InvalidEntityError(
-                f"name of {self.id!r} must be a string, not {type(value).__name__}",
-                field="name",
-                value=value,
-            )
+        _check_text(value, "name", f" of {self.id!r}")
 
     @property
     def country(self) -> str | None:
@@ -222,7 +256,7 @@ def _stake(value: object) -> Stake:
             return Range(value["min"], value["max"], closed=value.get("closed", "both"))
         except KeyError as missing:
             raise InvalidShareError(
-                f"a range needs 'min' and 'max'; {missing} is missing from {value!r}",
+                f"a range needs 'min' and 'max'; {missing} is missing from {show(value)}",
                 value=value,
             ) from None
     return parse_share(value)
@@ -240,19 +274,15 @@ def _voting(value: object, holding: Any) -> Stake:
 def _check_date(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if value is not None and (not isinstance(value, dt.date) or isinstance(value, dt.datetime)):
         raise InvalidEntityError(
-            f"{attribute.name} must be a datetime.date, not {type(value).__name__} {value!r}",
+            f"{attribute.name} must be a datetime.date, not {type(value).__name__} {show(value)}",
             field=attribute.name,
             value=value,
         )
 
 
 def _check_source(_instance: object, _attribute: object, value: Any) -> None:
-    if value is not None and not isinstance(value, str):
-        raise InvalidEntityError(
-            f"source must be a string, not {type(value).__name__} {value!r}",
-            field="source",
-            value=value,
-        )
+    if value is not None:
+        _check_text(value, "source")
 
 
 def _check_period(start: dt.date | None, end: dt.date | None, what: str) -> None:
@@ -281,7 +311,10 @@ class Holding:
     Parameters
     ----------
     owner, owned : str
-        Entity ids.  ``owner == owned`` records treasury (own) shares.
+        Entity ids.  ``owner == owned`` records treasury (own) shares: they carry
+        no votes, so their ``voting`` is their equity (or omitted), and the
+        look-through leaves them out of both measures and renormalises the other
+        stakes.  An entity cannot hold all of its own shares.
     equity : share-like or Range
         The fraction of the equity held.
     voting : share-like or Range, optional
@@ -313,6 +346,23 @@ class Holding:
         _check_period(
             self.valid_from, self.valid_to, f"holding of {self.owner!r} in {self.owned!r}"
         )
+        if self.owner == self.owned:
+            if self.voting != self.equity:
+                raise InvalidEntityError(
+                    f"treasury holding of {self.owner!r} in itself has voting "
+                    f"{_show_stake(self.voting)} other than its equity "
+                    f"{_show_stake(self.equity)}; own shares carry no votes and are left "
+                    "out of both measures, so omit voting",
+                    field="voting",
+                    value=self.voting,
+                )
+            if self.equity == 1:
+                raise InvalidEntityError(
+                    f"treasury holding of {self.owner!r} in itself is 100%; an entity "
+                    "cannot hold all of its own shares (record its owners instead)",
+                    field="equity",
+                    value=self.equity,
+                )
 
     def stake(self, measure: str) -> Stake:
         """The equity or voting stake (``measure`` is ``"equity"`` or ``"voting"``)."""
@@ -328,10 +378,14 @@ class Holding:
         return self.owner == self.owned
 
 
+def _show_stake(stake: Stake) -> str:
+    return repr(stake) if isinstance(stake, Range) else format_share(stake)
+
+
 def _check_basis(_instance: object, _attribute: object, value: object) -> None:
     if value not in BASES:
         raise InvalidEntityError(
-            f"basis {value!r} is not one of {', '.join(BASES)}", field="basis", value=value
+            f"basis {show(value)} is not one of {', '.join(BASES)}", field="basis", value=value
         )
 
 

@@ -101,9 +101,12 @@ def test_schema_error_names_file_record_field(
     assert "bad.toml: entity #1, field 'jurisdiction'" in err
 
 
-def test_debug_shows_the_traceback() -> None:
-    with pytest.raises(jvm.UnknownRegimeError):
-        run("--debug", "check", DEMO, "--target", "jv", "--regime", "mars")
+def test_debug_shows_the_traceback(capsys: pytest.CaptureFixture[str]) -> None:
+    status, _ = run("--debug", "check", DEMO, "--target", "jv", "--regime", "mars")
+    err = capsys.readouterr().err
+    assert status == 2
+    assert "Traceback" in err
+    assert "UnknownRegimeError" in err
 
 
 def test_console_script_runs() -> None:

@@ -180,9 +180,14 @@ def _collect(
                 f"{node!r} holds all of its own shares, so it has no owner to look through to",
                 entities=(node,),
             )
-        scale = 1 / (1 - treasury)
-        holders[node] = tuple((owner, stake * scale) for owner, stake in found)
-        undisclosed[node] = (1 - treasury - sum((s for _, s in found), _ZERO)) * scale
+        recorded = sum((s for _, s in found), _ZERO)
+        if treasury:
+            scale = 1 / (1 - treasury)
+            holders[node] = tuple((owner, stake * scale) for owner, stake in found)
+            undisclosed[node] = (1 - treasury - recorded) * scale
+        else:  # the common case; skipping the scaling saves Fraction arithmetic per entity
+            holders[node] = tuple(found)
+            undisclosed[node] = 1 - recorded
         for owner, _ in found:
             visit(owner)
     order = _component_order(holders)
@@ -207,6 +212,10 @@ def _component_order(
     inner.add_edges_from(
         (owner, node) for node, found in holders.items() for owner, _ in found if owner in holders
     )
+    try:  # no cross-holdings (the common case): every component is one entity
+        return tuple((node,) for node in nx.topological_sort(inner))
+    except nx.NetworkXUnfeasible:
+        pass
     condensed = nx.condensation(inner)
     members = condensed.graph["mapping"]
     groups: dict[int, list[str]] = {}
@@ -359,8 +368,11 @@ def _convergent(matrix: list[list[Fraction]]) -> bool:
 def _add(acc: dict[K, Fraction], vector: Mapping[K, Fraction], weight: Fraction) -> None:
     if not weight:
         return
+    whole = weight == 1  # wholly owned layers are common: skip the multiplication
     for key, value in vector.items():
-        acc[key] = acc.get(key, _ZERO) + weight * value
+        part = value if whole else weight * value
+        previous = acc.get(key)
+        acc[key] = part if previous is None else previous + part
 
 
 def effective_ownership(

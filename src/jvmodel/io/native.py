@@ -1,11 +1,17 @@
 """The native file format: TOML or JSON, by file suffix (DESIGN.md section 5).
 
-A file has three arrays of tables, ``entity``, ``holding`` and ``control``, and
-optionally ``version = 1`` and a fourth array, ``declared``: interests a source
-declared that are not edges (see :class:`~jvmodel.DeclaredInterest`).  Shares
-are written as exact text (``"12.5%"`` or ``"1/3"``), so a saved graph loads back
-equal to itself.  Unknown fields are
-refused rather than ignored: a misspelt ``equty`` must not silently drop a stake.
+A file has arrays of tables ``entity`` (required, possibly empty), ``holding``
+and ``control``, optionally ``version = 1`` and ``declared``: interests a source
+declared that are not edges (see :class:`~jvmodel.DeclaredInterest`).  Shares are written
+as exact text (``"12.5%"`` or ``"1/3"``), so a saved graph loads back equal to
+itself.  Unknown fields are refused rather than ignored: a misspelt ``equty``
+must not silently drop a stake.  For the same reason a JSON object with the same
+key twice is refused (JSON parsers keep the last one silently; TOML forbids it).
+
+Reading is safe on any bytes: the only errors :func:`load` raises are
+:class:`~jvmodel.JVModelError` subclasses (and :class:`OSError` for a file that
+cannot be read).  The file must be UTF-8 (a byte-order mark is allowed); an
+empty file, or one nested deeper than the parser's recursion limit, is refused.
 
 :func:`save` writes to a temporary file in the same folder and renames it over
 the destination, so a crash never leaves a half-written file in place of the old one.
@@ -25,11 +31,18 @@ from typing import Any
 import tomli_w
 
 from jvmodel._numeric import Range, format_share, parse_share
-from jvmodel.errors import InvalidShareError, JVModelError, SchemaError
+from jvmodel._text import show
+from jvmodel.errors import (
+    DuplicateEntityError,
+    JVModelError,
+    OverallocatedError,
+    SchemaError,
+    UnknownEntityError,
+)
 from jvmodel.graph import OwnershipGraph
 from jvmodel.model import ControlLink, DeclaredInterest, Entity, Holding, Stake
 
-__all__ = ["graph_from_dict", "graph_to_dict", "load", "save"]
+__all__ = ["graph_from_dict", "graph_to_dict", "load", "loads", "save"]
 
 FORMAT_VERSION = 1
 _SUFFIXES = {".toml": "toml", ".json": "json"}
@@ -57,6 +70,24 @@ _REQUIRED = {
     "declared": ("party", "subject", "interest"),
 }
 _RANGE_KEYS = {"min", "max", "closed"}
+_ID_FIELDS = {"holding": ("owner", "owned"), "control": ("controller", "controlled")}
+
+
+class _DuplicateKeyError(Exception):
+    """A JSON object with the same key twice (raised inside the JSON parser)."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    table: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in table:
+            raise _DuplicateKeyError(key)
+        table[key] = value
+    return table
 
 
 def _format_of(path: Path) -> str:
@@ -86,13 +117,13 @@ def _read_date(value: Any, origin: str, record: str, field: str) -> dt.date | No
             return dt.date.fromisoformat(value)
         except ValueError:
             pass
-    raise _error(origin, record, field, f"{value!r} is not a date (YYYY-MM-DD)")
+    raise _error(origin, record, field, f"{show(value)} is not a date (YYYY-MM-DD)")
 
 
 def _check_keys(table: Any, kind: str, origin: str, record: str) -> Mapping[str, Any]:
     if not isinstance(table, dict):
         raise _error(origin, record, None, f"expected a table, got {type(table).__name__}")
-    unknown = sorted(set(table) - set(_FIELDS[kind]))
+    unknown = sorted(set(table) - set(_FIELDS[kind]), key=str)
     if unknown:
         raise _error(
             origin, record, unknown[0], f"unknown field; the fields are {', '.join(_FIELDS[kind])}"
@@ -104,18 +135,21 @@ def _check_keys(table: Any, kind: str, origin: str, record: str) -> Mapping[str,
 
 
 def _read_stake(value: Any, origin: str, record: str, field: str) -> Stake:
+    """A stake (share or range table), with errors naming the field."""
     try:
         if isinstance(value, dict):
-            unknown = sorted(set(value) - _RANGE_KEYS)
+            unknown = sorted(set(value) - _RANGE_KEYS, key=str)
             if unknown:
-                raise _error(origin, record, field, f"unknown range key {unknown[0]!r}")
-            missing = sorted(_RANGE_KEYS - {"closed"} - set(value))
-            if missing:
-                raise _error(origin, record, field, f"range needs {missing[0]!r}")
+                raise _error(origin, record, field, f"unknown range key {show(unknown[0])}")
+            for key in ("min", "max"):
+                if key not in value:
+                    raise _error(origin, record, field, f"a range needs {key!r}")
             return Range(value["min"], value["max"], closed=value.get("closed", "both"))
         return parse_share(value, what=field)
-    except InvalidShareError as error:
-        raise _error(origin, record, field, error.message) from None
+    except SchemaError:
+        raise
+    except JVModelError as error:
+        raise _error(origin, record, field, error.message) from error
 
 
 def graph_from_dict(data: Any, *, origin: str = "<data>") -> OwnershipGraph:
@@ -124,18 +158,28 @@ def graph_from_dict(data: Any, *, origin: str = "<data>") -> OwnershipGraph:
     Errors name ``origin`` (the file), the record (``"holding #3"``) and the field.
     """
     if not isinstance(data, dict):
-        raise _error(origin, "top level", None, "expected a table with entity/holding/control")
-    unknown = sorted(set(data) - _TOP)
+        raise _error(
+            origin,
+            "top level",
+            None,
+            f"expected a table with entity/holding/control, got {type(data).__name__}",
+        )
+    unknown = sorted(set(data) - _TOP, key=str)
     if unknown:
         raise _error(
             origin,
             "top level",
-            unknown[0],
-            "unknown key; expected entity, holding, control, declared",
+            str(unknown[0]),
+            "unknown key; expected version, entity, holding, control, declared",
         )
+    if "entity" not in data:
+        raise _error(origin, "top level", "entity", "missing; a structure lists its entities")
     version = data.get("version", FORMAT_VERSION)
-    if version != FORMAT_VERSION:
-        raise _error(origin, "top level", "version", f"unsupported version {version!r}")
+    # `type(...) is int`: true == 1 and 1.0 == 1 in Python, but neither is a version.
+    if type(version) is not int or version != FORMAT_VERSION:
+        raise _error(
+            origin, "top level", "version", f"unsupported version {show(version)} (expected 1)"
+        )
     g = OwnershipGraph()
     for kind in ("entity", "holding", "control", "declared"):
         records = data.get(kind, [])
@@ -148,15 +192,29 @@ def graph_from_dict(data: Any, *, origin: str = "<data>") -> OwnershipGraph:
             except SchemaError:
                 raise
             except JVModelError as error:
-                field = error.fields.get("field")
+                field = error.fields.get("field") or _field_of(error, kind, table)
                 prefix = f"{origin}: {record}" + (f", field {field!r}" if field else "")
                 if type(error).__name__ in ("InvalidShareError", "InvalidEntityError"):
                     raise SchemaError(
                         f"{prefix}: {error.message}", path=origin, record=record, field=field
                     ) from error
                 # Graph-level refusals keep their type, with the location added.
-                raise type(error)(f"{prefix}: {error.message}", **error.fields) from error
+                located = {**error.fields, "path": origin, "record": record, "field": field}
+                raise type(error)(f"{prefix}: {error.message}", **located) from error
     return g
+
+
+def _field_of(error: JVModelError, kind: str, table: Mapping[str, Any]) -> str | None:
+    """The field of the record a graph-level refusal is about, where there is one."""
+    if isinstance(error, UnknownEntityError):
+        for field in _ID_FIELDS.get(kind, ()):
+            if table.get(field) == error.fields.get("entity"):
+                return field
+    if isinstance(error, DuplicateEntityError):
+        return "id"
+    if isinstance(error, OverallocatedError):
+        return str(error.fields.get("measure", "equity"))
+    return None
 
 
 def _add(g: OwnershipGraph, kind: str, table: Mapping[str, Any], origin: str, record: str) -> None:
@@ -285,21 +343,49 @@ def load(path: str | os.PathLike[str]) -> OwnershipGraph:
     file = Path(path)
     kind = _format_of(file)
     raw = file.read_bytes()  # FileNotFoundError propagates as it is
-    origin = str(path)
+    return loads(raw, kind, origin=str(path))
+
+
+def loads(raw: bytes, kind: str, *, origin: str = "<data>") -> OwnershipGraph:
+    """Read a graph from the bytes of a native file; ``kind`` is ``"toml"`` or ``"json"``.
+
+    Raises the errors of :func:`load` (never :class:`OSError`).
+
+    Examples
+    --------
+    >>> loads(b'[[entity]]\\nid = "a"\\njurisdiction = "GB"\\n', "toml")
+    <OwnershipGraph: 1 entity, 0 holdings, 0 control links>
+    >>> loads(b'{"entity": [], "entity": []}', "json")
+    Traceback (most recent call last):
+    ...
+    jvmodel.errors.SchemaError: <data>: file, field 'entity': the key appears twice ...
+    """
+    if kind not in ("toml", "json"):
+        raise _error(origin, "file", None, f"unknown format {show(kind)}; use 'toml' or 'json'")
+    if not raw.strip():
+        raise _error(origin, "file", None, "the file is empty; a structure lists its entities")
     try:
-        text = raw.decode("utf-8")
+        text = raw.decode("utf-8-sig")  # a byte-order mark, as some editors write, is dropped
     except UnicodeDecodeError as error:
         raise _error(
             origin, "file", None, f"not UTF-8 text ({error.reason} at byte {error.start})"
         ) from None
     try:
-        data = tomllib.loads(text) if kind == "toml" else json.loads(text)
-    except (tomllib.TOMLDecodeError, json.JSONDecodeError) as error:
-        raise _error(origin, "file", None, f"not valid {kind.upper()}: {error}") from None
+        data = (
+            tomllib.loads(text)
+            if kind == "toml"
+            else json.loads(text, object_pairs_hook=_unique_keys)
+        )
+    except _DuplicateKeyError as error:
+        raise _error(
+            origin, "file", error.key, "the key appears twice in one object; keep one"
+        ) from None
     except RecursionError:
         raise _error(
             origin, "file", None, f"nested too deeply to be a {kind.upper()} graph"
         ) from None
+    except ValueError as error:  # the decode errors, and integers too long to convert
+        raise _error(origin, "file", None, f"not valid {kind.upper()}: {error}") from None
     return graph_from_dict(data, origin=origin)
 
 
@@ -316,12 +402,13 @@ def save(g: OwnershipGraph, path: str | os.PathLike[str]) -> None:
         text = tomli_w.dumps(graph_to_dict(g))
     else:
         text = json.dumps(graph_to_dict(g, dates_as_text=True), indent=2, ensure_ascii=False) + "\n"
-    folder = file.parent
-    handle, temporary = tempfile.mkstemp(prefix=f".{file.name}.", suffix=".tmp", dir=folder)
+    data = text.encode("utf-8")
+    mode = _mode_for(file)
+    handle, temporary = tempfile.mkstemp(prefix=f".{file.name}.", suffix=".tmp", dir=file.parent)
     try:
-        os.chmod(temporary, _mode_for(file))
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
+        with open(handle, "wb", closefd=True) as stream:  # closes the descriptor whatever happens
+            os.chmod(temporary, mode)
+            stream.write(data)
             stream.flush()
             os.fsync(stream.fileno())
         os.replace(temporary, file)

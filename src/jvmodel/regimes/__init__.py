@@ -475,7 +475,8 @@ def load_regime(path: str | Path) -> Regime:
     origin = str(path)
     try:
         data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+    # ValueError: TOML and UTF-8 decoding errors, and integers too long to convert.
+    except ValueError as error:
         raise SchemaError(
             f"{origin}: not a valid TOML file: {error}", path=origin, record=None, field=None
         ) from error
