@@ -84,7 +84,7 @@ def test_save_replaces_atomically_and_leaves_no_temporary(tmp_path: Path) -> Non
         ),
         ("entity = 3\n", "top level, field 'entity': expected an array"),
         ("surprise = 1\n", "unknown key"),
-        ("version = 2\n", "unsupported version"),
+        ("version = 2\nentity = []\n", "unsupported version"),
         ("[[entity]]\nid = \n", "not valid TOML"),
     ],
 )
@@ -106,7 +106,8 @@ def test_graph_refusals_keep_their_type_and_gain_the_location(tmp_path: Path) ->
         "[[holding]]\nowner = 'c'\nowned = 'b'\nequity = '45%'\n",
         encoding="utf-8",
     )
-    with pytest.raises(jvm.OverallocatedError, match=r"over\.toml: holding #2: holdings in 'b'"):
+    located = r"over\.toml: holding #2, field 'equity': holdings in 'b'"
+    with pytest.raises(jvm.OverallocatedError, match=located):
         jvm.load(path)
     path.write_text("[[entity]]\nid = 'a'\n[[entity]]\nid = 'a'\n", encoding="utf-8")
     with pytest.raises(jvm.DuplicateEntityError, match=r"entity #2"):
@@ -115,7 +116,7 @@ def test_graph_refusals_keep_their_type_and_gain_the_location(tmp_path: Path) ->
         "[[entity]]\nid = 'a'\n[[holding]]\nowner = 'a'\nowned = 'zz'\nequity = '1%'\n",
         encoding="utf-8",
     )
-    with pytest.raises(jvm.UnknownEntityError, match="holding #1: no entity 'zz'"):
+    with pytest.raises(jvm.UnknownEntityError, match="holding #1, field 'owned': no entity 'zz'"):
         jvm.load(path)
 
 

@@ -83,6 +83,11 @@ def graphs(draw: Any, *, declared: bool = True) -> jvm.OwnershipGraph:
         voting = draw(st.none() | _stakes(voting_left[owned]))
         if voting is None and _lower(equity) > voting_left[owned]:
             voting = Fraction(0)
+        if owner == owned:
+            # Treasury: an exact stake below 100%, carrying no votes of its own.
+            equity, voting = _lower(equity), None
+            if equity >= 1 or equity > voting_left[owned]:
+                continue
         equity_left[owned] -= _lower(equity)
         voting_left[owned] -= _lower(equity if voting is None else voting)
         start, end = draw(_periods())

@@ -71,9 +71,16 @@ def test_there_are_sources_to_check() -> None:
     assert any(path.name == "native.py" for path in SOURCES)
 
 
+# Reviewed exceptions: GraphML goes through networkx (ElementTree) only after an expat
+# pass that refuses any document type declaration, so no entity can be defined, let
+# alone expanded (tested with a billion-laughs file in tests/io/); the module imports
+# ElementTree's ParseError to report errors, and parses nothing with it.
+REVIEWED = {"graphml.py:22: import xml.etree.ElementTree: parse XML with defusedxml.ElementTree"}
+
+
 @pytest.mark.parametrize("path", SOURCES, ids=[str(p.relative_to(ROOT)) for p in SOURCES])
 def test_source_parses_data_safely(path: Path) -> None:
-    assert _problems(path) == []
+    assert [p for p in _problems(path) if p not in REVIEWED] == []
 
 
 def test_the_check_finds_what_it_forbids(tmp_path: Path) -> None:

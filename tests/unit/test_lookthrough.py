@@ -125,10 +125,11 @@ def test_treasury_shares_are_left_out_and_the_rest_renormalised() -> None:
     assert jvm.foreign_share(g, "t", host="CN") == Fraction(5, 9)
 
 
-def test_entity_holding_all_its_own_shares_has_no_owner() -> None:
-    g = build({"t": "CN"}, [("t", "t", "100%")])
-    with pytest.raises(jvm.CircularOwnershipError, match="all of its own shares"):
-        jvm.effective_ownership(g, "t")
+def test_entity_holding_all_its_own_shares_is_refused() -> None:
+    # An entity holding 100% of itself would have no owner to look through to.
+    g = build({"t": "CN"}, [])
+    with pytest.raises(jvm.InvalidEntityError, match="cannot hold all of its own shares"):
+        g.add_holding("t", "t", "100%")
 
 
 @pytest.mark.parametrize(
