@@ -525,8 +525,10 @@ def attribute_ranged(
 
     Examples
     --------
-    A UK PSC band "more than 25% to 50%" held by a US company; the rest of the
-    target is held by a domestic company.
+    A UK PSC band "more than 25% to 50%" held by a US company, 50% by a domestic
+    one, and the rest undisclosed: counted domestic, the foreign share is the
+    band itself; counted foreign, the undisclosed part takes whatever the band
+    leaves, and the share is 50% for every choice.
 
     >>> import jvmodel as jvm
     >>> g = jvm.OwnershipGraph()
@@ -534,8 +536,10 @@ def attribute_ranged(
     ...     _ = g.add_entity(e, jurisdiction=country)
     >>> _ = g.add_holding("us", "t", jvm.Range("25%", "50%", closed="right"))
     >>> _ = g.add_holding("uk", "t", "50%")
-    >>> jvm.attribute(g, "t", host="GB").share
+    >>> jvm.attribute(g, "t", host="GB", undisclosed="domestic").share
     Interval(lower=Fraction(1, 4), upper=Fraction(1, 2), lower_closed=False, upper_closed=True)
+    >>> jvm.attribute(g, "t", host="GB").share
+    Interval(lower=Fraction(1, 2), upper=Fraction(1, 2), lower_closed=True, upper_closed=True)
     """
     if undisclosed == "exclude":
         raise UnsupportedAnalysisError(
