@@ -80,6 +80,8 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _ends(figure: Interval, show: Any) -> str:
+    if figure.is_point:
+        return str(show(figure.lower))
     left = "[" if figure.lower_closed else "("
     right = "]" if figure.upper_closed else ")"
     return f"{left}{show(figure.lower)}, {show(figure.upper)}{right}"

@@ -394,3 +394,17 @@ def test_bods_band_above_the_cap_is_a_breach() -> None:
     assert r.status == "breach"
     # headroom = 50% − [75%, 100%) = (−50%, −25%].
     assert r.headroom == interval("-1/2", "-1/4", "right")
+
+
+def test_contributions_with_ranges() -> None:
+    g = layered()
+    # Undisclosed foreign. us: w2·w1 ∈ (1/8, 3/8) as above; undisclosed: as in
+    # test_effective_ownership_with_ranges, (5%, 42.5%).  cn is domestic and
+    # contributes nothing.
+    parts = jvm.foreign_contributions(g, "t", host="CN")
+    assert parts == {
+        jvm.UNDISCLOSED: interval("1/20", "17/40", "neither"),
+        "us": interval("1/8", "3/8", "neither"),
+    }
+    g.replace_entity(attrs.evolve(g.entity("t"), sectors=["vpn"]))
+    assert jvm.check(g, "t", regime="cn-beijing-2020").contributions == parts

@@ -52,7 +52,14 @@ from jvmodel.errors import CircularOwnershipError, UnsupportedAnalysisError
 from jvmodel.graph import OwnershipGraph
 from jvmodel.model import Entity
 
-__all__ = ["RangedUpstream", "attribute_ranged", "bounds", "ownership_ranged", "ranged_upstream"]
+__all__ = [
+    "RangedUpstream",
+    "attribute_ranged",
+    "bounds",
+    "contributions_ranged",
+    "ownership_ranged",
+    "ranged_upstream",
+]
 
 _ZERO = Fraction(0)
 _ONE = Fraction(1)
@@ -465,6 +472,84 @@ def ownership_ranged(
     return dict(sorted(found.items(), key=lambda kv: (-kv[1].upper, -kv[1].lower, kv[0])))
 
 
+def contributions_ranged(
+    g: OwnershipGraph,
+    target: str,
+    *,
+    host: str,
+    rule: Method,
+    measure: Measure = "equity",
+    undisclosed: UndisclosedPolicy = "foreign",
+    as_of: dt.date | None = None,
+    foreign: tuple[str, ...] = (),
+    incorporation: bool = False,
+) -> dict[str, Interval]:
+    """:func:`jvmodel.foreign_contributions` when stakes are ranges.
+
+    Each foreign ultimate owner's contribution, and the part counted foreign
+    because it is undisclosed (under :data:`~jvmodel.UNDISCLOSED`), bounded on
+    its own as in :func:`ownership_ranged` (linear methods only; the bounds of
+    different owners are reached by different choices).  Entries that can
+    only be zero are left out; largest upper bound first.
+
+    Examples
+    --------
+    >>> import jvmodel as jvm
+    >>> g = jvm.OwnershipGraph()
+    >>> for e, country in [("us", "US"), ("cn", "CN"), ("jv", "CN")]:
+    ...     _ = g.add_entity(e, jurisdiction=country)
+    >>> _ = g.add_holding("us", "jv", jvm.Range("25%", "50%", closed="right"))
+    >>> _ = g.add_holding("cn", "jv", "25%")
+    >>> parts = jvm.foreign_contributions(g, "jv", host="CN")
+    >>> parts["us"].lower, parts[jvm.UNDISCLOSED].upper
+    (Fraction(1, 4), Fraction(1, 2))
+    """
+    if undisclosed == "exclude":
+        raise UnsupportedAnalysisError(
+            f"the closure of {target!r} holds ranged stakes, and undisclosed='exclude' "
+            "is not supported with ranges; use undisclosed='foreign' or 'domestic'",
+            reason="ranged exclude",
+            entity=target,
+        )
+    phi_u = _ONE if undisclosed == "foreign" else _ZERO
+    plan = ranged_upstream(
+        g, target, measure=measure, as_of=as_of, stop=_stop_rule(rule, host, foreign, incorporation)
+    )
+    link = _linear_link(plan, rule)
+    verdicts = {u: is_foreign(plan.entities[u], host, foreign) for u in plan.ultimate}
+    found: dict[str, Interval] = {}
+    for owner in (*(u for u in plan.ultimate if verdicts[u]), UNDISCLOSED):
+        if owner == UNDISCLOSED:
+            ground = {u: phi_u if verdicts[u] is None else _ZERO for u in plan.ultimate}
+            unknown = phi_u
+        else:
+            ground = {u: _ONE if u == owner else _ZERO for u in plan.ultimate}
+            unknown = _ZERO
+        figure = bounds(plan, ground, unknown, link=link)[target]
+        if figure.upper:
+            found[owner] = figure
+    return dict(sorted(found.items(), key=lambda kv: (-kv[1].upper, -kv[1].lower, kv[0])))
+
+
+def _linear_link(plan: RangedUpstream, rule: Method) -> Callable[[Fraction], Fraction]:
+    if not rule.linear:
+        raise UnsupportedAnalysisError(
+            f"method {rule.name!r} is not linear; per-owner contributions are defined "
+            "for linear methods only",
+            reason="non-linear method",
+        )
+    if isinstance(rule, Multiplier):
+        return rule.link
+    if type(rule).link is Method.link:
+        return _identity
+    raise UnsupportedAnalysisError(
+        f"method {rule.name!r} has its own link transform; interval bounds with ranged "
+        "stakes are computed for the identity and the multiplier's step only",
+        reason="ranged stake under a custom link",
+        entity=plan.target,
+    )
+
+
 def attribute_ranged(
     g: OwnershipGraph,
     target: str,
@@ -580,18 +665,7 @@ def _linear_ranged(
     ground: Mapping[str, Fraction],
     phi_u: Fraction,
 ) -> Attribution:
-    link: Callable[[Fraction], Fraction]
-    if isinstance(rule, Multiplier):
-        link = rule.link
-    elif type(rule).link is Method.link:
-        link = _identity
-    else:
-        raise UnsupportedAnalysisError(
-            f"method {rule.name!r} has its own link transform; interval bounds with ranged "
-            "stakes are computed for the identity and the multiplier's step only",
-            reason="ranged stake under a custom link",
-            entity=plan.target,
-        )
+    link = _linear_link(plan, rule)
     found = bounds(plan, ground, phi_u, link=link)
     capped = {node: _capped(figure) for node, figure in found.items()}
     share = capped[plan.target]

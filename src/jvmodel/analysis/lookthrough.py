@@ -546,14 +546,16 @@ def foreign_contributions(
     as_of: dt.date | None = None,
     foreign: Iterable[str] = (),
     incorporation: bool = False,
-) -> dict[str, Fraction]:
+) -> dict[str, Fraction] | dict[str, Interval]:
     """The foreign share of ``target`` broken down by ultimate owner.
 
     Returns ``{foreign_ultimate_owner_id: Fraction}``, with the part counted
     foreign because it is undisclosed (or held by owners of unknown
     jurisdiction) under :data:`UNDISCLOSED`; the values add up exactly to
     :func:`foreign_share` (for linear methods; under the ``multiplier`` they
-    add up to the aggregate before it is capped at 100%).  With
+    add up to the aggregate before it is capped at 100%).  When a stake in the
+    closure is a range, each contribution is an :class:`~jvmodel.Interval` of its
+    own (see :func:`jvmodel.analysis.intervals.contributions_ranged`).  With
     ``incorporation=True`` or the ``direct`` method, an entity at which the
     look-through stops counts as an ultimate owner.
 
@@ -580,13 +582,30 @@ def foreign_contributions(
             reason="non-linear method",
         )
     listed = tuple(foreign)
-    plan = _collect(
-        g,
-        target,
-        measure=measure,
-        as_of=as_of,
-        stop=_stop_rule(rule, host_code, listed, incorporation),
-    )
+    try:
+        plan = _collect(
+            g,
+            target,
+            measure=measure,
+            as_of=as_of,
+            stop=_stop_rule(rule, host_code, listed, incorporation),
+        )
+    except UnsupportedAnalysisError as error:
+        if error.fields.get("reason") != "ranged stake":
+            raise
+        from jvmodel.analysis import intervals  # noqa: PLC0415
+
+        return intervals.contributions_ranged(
+            g,
+            target,
+            host=host_code,
+            rule=rule,
+            measure=measure,
+            undisclosed=undisclosed,
+            as_of=as_of,
+            foreign=listed,
+            incorporation=incorporation,
+        )
     status = _ground(plan, host_code, listed)
     plan, phi_u = _apply_policy(plan, status, undisclosed)
 

@@ -102,7 +102,9 @@ class CapCheck:
     contributions : dict
         The foreign share by foreign ultimate owner (``UNDISCLOSED`` for the part
         counted foreign because it is undisclosed); adds up to ``foreign_share``
-        (linear methods and exact stakes only; empty otherwise).
+        (linear methods only; empty otherwise).  With ranged stakes, an
+        :class:`~jvmodel.Interval` per owner, each bounded on its own (they do
+        not add up to the share's bounds).
     findings : tuple of str
         Facts a reader should see next to the figure.
     rules : tuple of CapCheck
@@ -130,7 +132,7 @@ class CapCheck:
     foreign_share: Fraction | Interval
     cap_rule: Cap
     status: Status
-    contributions: dict[str, Fraction] = attrs.field(factory=dict)
+    contributions: dict[str, Fraction] | dict[str, Interval] = attrs.field(factory=dict)
     findings: tuple[str, ...] = ()
     rules: tuple[CapCheck, ...] = ()
     subject: str = ""
@@ -435,7 +437,7 @@ def _check_cap(setting: _Setting, cap: Cap) -> CapCheck | str:
     if attribution is not None and attribution.is_ambiguous:
         ambiguous = attribution.ambiguous
         findings.append(_ambiguity(attribution))
-    contributions: dict[str, Fraction] = {}
+    contributions: dict[str, Fraction] | dict[str, Interval] = {}
     if method.linear:
         try:
             contributions = foreign_contributions(setting.g, subject, **options)
