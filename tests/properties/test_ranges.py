@@ -197,3 +197,34 @@ def test_proportional_bounds_are_attained_on_acyclic_structures(
         closure = structure.graph(extreme_choice(structure, unknown, maximise=maximise))
         attained = jvm.foreign_share(closure, structure.target, host="CN", undisclosed=policy)  # type: ignore[arg-type]
         assert attained == bound, (maximise, attained, figure)
+
+
+@given(data=st.data(), structure=ranged_structures())
+def test_owner_figures_of_a_point_choice_lie_inside_their_intervals(
+    data: st.DataObject, structure: Structure
+) -> None:
+    weights = data.draw(points(structure))
+    if not fits(structure, weights):
+        return
+    ranged, exact = structure.graph(), structure.graph(weights)
+    target = structure.target
+    method = data.draw(st.sampled_from(["proportional", "multiplier", "direct"]))
+    policy = data.draw(st.sampled_from(["foreign", "domestic"]))
+    options = {"host": "CN", "method": method, "undisclosed": policy}
+    pairs = [
+        (jvm.effective_ownership(ranged, target), jvm.effective_ownership(exact, target)),
+        (
+            jvm.foreign_contributions(ranged, target, **options),  # type: ignore[arg-type]
+            jvm.foreign_contributions(exact, target, **options),  # type: ignore[arg-type]
+        ),
+    ]
+    for bounded, point in pairs:
+        # An owner missing from the point result holds 0; one missing from the
+        # bounds can only hold 0.
+        for owner in {*bounded, *point}:
+            value = point.get(owner, Fraction(0))
+            figure = bounded.get(owner, Fraction(0))
+            if isinstance(figure, jvm.Interval):
+                assert value in figure, (owner, value, figure)
+            else:
+                assert value == figure, (owner, value, figure)
