@@ -408,3 +408,24 @@ def test_contributions_with_ranges() -> None:
     }
     g.replace_entity(attrs.evolve(g.entity("t"), sectors=["vpn"]))
     assert jvm.check(g, "t", regime="cn-beijing-2020").contributions == parts
+
+
+@pytest.mark.parametrize(
+    ("band", "expected"),
+    [
+        # [40%, 50%): never a controlling link, so the stake counts as it is.
+        (jvm.Range("40%", "50%", closed="left"), interval("2/5", "1/2", "left")),
+        # [40%, 60%]: 40% to 50% as they are, anything above 50% counts 100%.
+        (jvm.Range("40%", "60%"), interval("2/5", "1")),
+        # (50%, 60%]: always controlling, always 100%.
+        (jvm.Range("50%", "60%", closed="right"), interval("1", "1")),
+    ],
+)
+def test_multiplier_on_a_band_at_the_step(band: jvm.Range, expected: jvm.Interval) -> None:
+    # US holds the band of T directly; undisclosed domestic; votes under the multiplier.
+    g = jvm.OwnershipGraph()
+    g.add_entity("us", jurisdiction="US")
+    g.add_entity("t", jurisdiction="CN")
+    g.add_holding("us", "t", band)
+    share = jvm.foreign_share(g, "t", host="CN", method="multiplier", undisclosed="domestic")
+    assert share == expected

@@ -28,7 +28,6 @@ always sound: the interval then contains every value that can occur.
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 from collections import deque
 from collections.abc import Callable, Mapping
 from fractions import Fraction
@@ -229,31 +228,35 @@ def _choose(
 
     With the identity link this is a fractional knapsack.  Any other link must
     be affine on each side of 1/2 (the multiplier's step): each range that
-    straddles the step is split into its two pieces, and every assignment of
+    straddles the step is split into its two pieces, and each assignment of
     pieces is solved as a knapsack (at most one stake can be above 1/2, so
-    there are few).
+    there is one assignment per such range, plus the one with all below).
     """
     sign = 1 if maximise else -1
     if link is _identity:
         weights, attained = _knapsack(stakes, lambda s: sign * (value(s.owner) - unknown), room)
         return weights, weights, attained
-    options: list[list[tuple[_Stake, bool]]] = []  # (piece, above the step)
+    fixed: list[tuple[_Stake, bool]] = []  # (piece, above the step)
+    split: list[tuple[_Stake, _Stake]] = []  # ranges across the step: (below, above)
     for s in stakes:
-        below_only = s.hi < _STEP or (s.hi == _STEP and s.hi_closed) or s.exact
-        above_only = s.lo > _STEP or (s.lo == _STEP and not s.lo_closed)
         if s.exact:
-            options.append([(s, link(s.lo) != s.lo)])
-        elif below_only and s.hi <= _STEP:
-            options.append([(s, False)])
-        elif above_only:
-            options.append([(s, True)])
-        else:
-            low = _Stake(s.owner, s.lo, _STEP, s.lo_closed, True)
-            high = _Stake(s.owner, _STEP, s.hi, False, s.hi_closed)
-            options.append([(low, False), (high, True)])
+            fixed.append((s, link(s.lo) != s.lo))
+        elif s.hi <= _STEP:
+            fixed.append((s, False))
+        elif s.lo > _STEP or (s.lo == _STEP and not s.lo_closed):
+            fixed.append((s, True))
+        else:  # lo ≤ 1/2 < hi
+            below = _Stake(s.owner, s.lo, _STEP, s.lo_closed, True)
+            split.append((below, _Stake(s.owner, _STEP, s.hi, False, s.hi_closed)))
+    # Two stakes above 1/2 would exceed 100%: at most one range goes above.
+    assignments = [[*fixed, *((low, False) for low, _ in split)]]
+    for i, (_, high) in enumerate(split):
+        assignments.append(
+            [*fixed, *((low, False) for j, (low, _) in enumerate(split) if j != i), (high, True)]
+        )
     base = sum((s.lo for s in stakes), _ZERO)
     best: tuple[Fraction, dict[str, Fraction], dict[str, Fraction], bool] | None = None
-    for assignment in itertools.product(*options):
+    for assignment in assignments:
         pieces = tuple(piece for piece, _ in assignment)
         spare = room - (sum((p.lo for p in pieces), _ZERO) - base)
         if spare < 0:
