@@ -429,3 +429,22 @@ def test_multiplier_on_a_band_at_the_step(band: jvm.Range, expected: jvm.Interva
     g.add_holding("us", "t", band)
     share = jvm.foreign_share(g, "t", host="CN", method="multiplier", undisclosed="domestic")
     assert share == expected
+
+
+def test_band_below_a_cross_holding() -> None:
+    # A and B hold 60% of each other, F (US) 10% of A; A holds [10%, 30%] of T;
+    # undisclosed domestic.  foreign(A) = 10% + 60%·foreign(B), foreign(B) =
+    # 60%·foreign(A), so foreign(A) = 10% / (1 − 36%) = 5/32, and foreign(T) =
+    # w·5/32 ∈ [1/64, 3/64].
+    g = jvm.OwnershipGraph()
+    for e, country in [("a", "CN"), ("b", "CN"), ("f", "US"), ("t", "CN")]:
+        g.add_entity(e, jurisdiction=country)
+    g.add_holding("a", "b", "60%")
+    g.add_holding("b", "a", "60%")
+    g.add_holding("f", "a", "10%")
+    g.add_holding("a", "t", jvm.Range("10%", "30%"))
+    share = jvm.foreign_share(g, "t", host="CN", undisclosed="domestic")
+    assert share == interval("1/64", "3/64")
+    # Under the multiplier each 60% link counts 100%: the loop's path sums diverge.
+    with pytest.raises(jvm.UnsupportedAnalysisError, match="unbounded"):
+        jvm.foreign_share(g, "t", host="CN", method="multiplier", undisclosed="domestic")

@@ -42,6 +42,7 @@ from jvmodel.analysis.lookthrough import (
     UndisclosedPolicy,
     _attribute_exact,
     _component_order,
+    _convergent,
     _solve,
     _stop_rule,
     is_foreign,
@@ -404,6 +405,14 @@ def _policy_iteration(
                 else:
                     constant += link(w) * s * best[owner].value
             rhs.append({"v": constant})
+        if link is not _identity and not _convergent(matrix):
+            listed = ", ".join(repr(node) for node in component)
+            raise UnsupportedAnalysisError(
+                f"the link transform makes the path sums around {listed} unbounded (a cycle "
+                "of links counted as 100%); interval bounds are not computed there",
+                reason="unbounded cycle",
+                entities=component,
+            )
         try:
             solved = _solve(matrix, rhs)
         except StopIteration:  # a singular system: this choice closes the loop
@@ -609,7 +618,9 @@ def attribute_ranged(
         multiplier; a non-linear method other than ``presence`` and
         ``threshold`` (``largest-holder`` compares ranked votes, which is not
         monotone in the stakes); the mirror rule with a range that reaches
-        100%; a link transform other than the identity and the multiplier's.
+        100%; a link transform other than the identity and the multiplier's; a
+        cross-holding whose path sums the multiplier makes unbounded (the exact
+        engine counts those 100%).
 
     Examples
     --------
