@@ -20,7 +20,7 @@ from fractions import Fraction
 from typing import Any, NoReturn, TextIO
 
 from jvmodel import __version__, examples, regimes
-from jvmodel._numeric import format_percent
+from jvmodel._numeric import Interval, format_percent
 from jvmodel.analysis.lookthrough import UNDISCLOSED, effective_ownership
 from jvmodel.analysis.methods import get_method
 from jvmodel.compliance.check import CapCheck, check
@@ -87,12 +87,29 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _pct(share: Fraction) -> str:
+def _ends(figure: Interval, show: Any) -> str:
+    if figure.is_point:
+        return str(show(figure.lower))
+    left = "[" if figure.lower_closed else "("
+    right = "]" if figure.upper_closed else ")"
+    return f"{left}{show(figure.lower)}, {show(figure.upper)}{right}"
+
+
+def _pct(share: Fraction | Interval) -> str:
+    if isinstance(share, Interval):
+        return _ends(share, format_percent)
     return format_percent(share)
 
 
-def _signed(share: Fraction) -> str:
+def _signed(share: Fraction | Interval) -> str:
+    if isinstance(share, Interval):
+        return _ends(share, _signed)
     return ("-" if share < 0 else "+" if share > 0 else "") + _pct(abs(share))
+
+
+def _exact_text(share: Fraction | Interval) -> str:
+    """Exact text of a figure: ``103/200``, or ``(1/4, 1/2]`` for an interval."""
+    return _ends(share, str) if isinstance(share, Interval) else str(share)
 
 
 def _write_check(result: CapCheck, g: OwnershipGraph, out: TextIO) -> None:
@@ -106,7 +123,10 @@ def _write_check(result: CapCheck, g: OwnershipGraph, out: TextIO) -> None:
         ("regime", result.regime),
         ("sector", result.sector + (f" ({rule.title})" if rule.title else "")),
         ("as of", when),
-        ("foreign", f"{_pct(share)}  (exact {share}, {result.measure}, {result.method})"),
+        (
+            "foreign",
+            f"{_pct(share)}  (exact {_exact_text(share)}, {result.measure}, {result.method})",
+        ),
         ("cap", rule.describe() + (" [benchmark]" if rule.kind == "benchmark" else "")),
     ]
     if result.headroom is not None:
@@ -166,7 +186,8 @@ def _run_explain(args: argparse.Namespace, out: TextIO) -> int:
     if args.format == "json":
         payload = result.to_dict()
         payload["ultimate_owners"] = {
-            owner: {"exact": str(share), "percent": _pct(share)} for owner, share in owners.items()
+            owner: {"exact": _exact_text(share), "percent": _pct(share)}
+            for owner, share in owners.items()
         }
         json.dump(payload, out, indent=2, ensure_ascii=False)
         out.write("\n")

@@ -461,7 +461,10 @@ def check_html(result: CapCheck) -> str:
         f'<table style="font-size:13px">{rows}</table>',
     ]
     if result.contributions:
-        total = sum(result.contributions.values(), Fraction(0))
+        # With ranged stakes each contribution is an interval of its own: no parts.
+        total = sum(
+            (v for v in result.contributions.values() if isinstance(v, Fraction)), Fraction(0)
+        )
         parts.append(
             html_table(
                 ["foreign ultimate owner", "share of target", "part of the foreign share"],
@@ -469,7 +472,7 @@ def check_html(result: CapCheck) -> str:
                     [
                         "undisclosed (counted foreign)" if owner == UNDISCLOSED else owner,
                         share,
-                        share / total if total else None,
+                        share / total if total and isinstance(share, Fraction) else None,
                     ]
                     for owner, share in result.contributions.items()
                 ),

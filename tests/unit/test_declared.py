@@ -119,12 +119,22 @@ def test_known_routes_above_the_declared_maximum_disagree_whatever_else() -> Non
     assert "more than declared" in result.reason
 
 
-def test_ranged_stakes_on_the_route_cannot_be_told_yet() -> None:
+def test_ranged_stakes_on_the_route_give_an_interval() -> None:
+    # P also holds all of C, which holds [10%, 20%] of A: P's indirect share is
+    # 30% + [10%, 20%] = [40%, 50%]; a declared 45% may or may not be right, a
+    # declared 60% cannot be.
     g = chain()
     g.add_holding("c", "a", jvm.Range("10%", "20%"))
     g.add_holding("p", "c", "100%")
     g.add_declared("p", "a", share="45%")
-    assert verdict(g).status == "cannot_tell"
+    result = verdict(g)
+    assert result.status == "cannot_tell"
+    assert result.computed == jvm.Interval(lower=Fraction(2, 5), upper=Fraction(1, 2))
+    g2 = chain()
+    g2.add_holding("c", "a", jvm.Range("10%", "20%"))
+    g2.add_holding("p", "c", "100%")
+    g2.add_declared("p", "a", share="60%")
+    assert verdict(g2).status == "disagree"
 
 
 def test_ranged_stakes_off_the_route_do_not_matter() -> None:

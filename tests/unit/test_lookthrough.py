@@ -248,8 +248,16 @@ def test_unknown_target_and_options() -> None:
         jvm.foreign_share(g, "t", host="CN-BJ")
 
 
-def test_ranged_stake_is_refused_until_interval_analysis() -> None:
+def test_ranged_stake_gives_an_interval() -> None:
+    # F holds "more than 25% to 50%", the rest is undisclosed and counted foreign:
+    # foreign = w + (1 − w) = 1 whatever w; counted domestic: w itself.
     g = build({"f": "US", "t": "CN"}, [])
     g.add_holding("f", "t", jvm.Range("25%", "50%", closed="right"))
+    assert jvm.foreign_share(g, "t", host="CN") == jvm.Interval(
+        lower=Fraction(1), upper=Fraction(1)
+    )
+    assert jvm.foreign_share(g, "t", host="CN", undisclosed="domestic") == jvm.Interval(
+        lower=Fraction(1, 4), upper=Fraction(1, 2), lower_closed=False
+    )
     with pytest.raises(jvm.UnsupportedAnalysisError, match="is a range"):
-        jvm.foreign_share(g, "t", host="CN")
+        jvm.analysis.lookthrough.upstream(g, "t")

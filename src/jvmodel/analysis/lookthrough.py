@@ -22,7 +22,7 @@ from typing import Literal, TypeAlias, TypeVar
 import attrs
 import networkx as nx
 
-from jvmodel._numeric import Range
+from jvmodel._numeric import Interval, Range
 from jvmodel.analysis import control as _control
 from jvmodel.analysis.methods import Context, Holder, Link, Method, get_method
 from jvmodel.errors import CircularOwnershipError, InvalidEntityError, UnsupportedAnalysisError
@@ -377,7 +377,7 @@ def _add(acc: dict[K, Fraction], vector: Mapping[K, Fraction], weight: Fraction)
 
 def effective_ownership(
     g: OwnershipGraph, target: str, *, measure: Measure = "equity", as_of: dt.date | None = None
-) -> dict[str, Fraction]:
+) -> dict[str, Fraction] | dict[str, Interval]:
     """The share of ``target`` each ultimate owner holds, through every layer.
 
     Parameters
@@ -393,6 +393,10 @@ def effective_ownership(
     dict
         ``{ultimate_owner_id: Fraction}`` with the unaccounted part under
         :data:`UNDISCLOSED`; only non-zero entries; the values add up to 1.
+        When a stake in the closure is a range, ``{id: Interval}`` instead: each
+        entry bounds that owner's share over every choice of stakes within
+        the ranges (each bound on its own; entries that can only be zero are
+        left out).  See :func:`jvmodel.analysis.intervals.ownership_ranged`.
 
     Raises
     ------
@@ -417,7 +421,14 @@ def effective_ownership(
     >>> jvm.effective_ownership(g, "t")
     {UNDISCLOSED: Fraction(19, 25), 'a': Fraction(6, 25)}
     """
-    plan = upstream(g, target, measure=measure, as_of=as_of)
+    try:
+        plan = upstream(g, target, measure=measure, as_of=as_of)
+    except UnsupportedAnalysisError as error:
+        if error.fields.get("reason") != "ranged stake":
+            raise
+        from jvmodel.analysis import intervals  # noqa: PLC0415
+
+        return intervals.ownership_ranged(g, target, measure=measure, as_of=as_of)
     values = propagate(plan, lambda u: {u: _ONE}, {UNDISCLOSED: _ONE})
     return _largest_first(values[target])
 
@@ -547,14 +558,16 @@ def foreign_contributions(
     as_of: dt.date | None = None,
     foreign: Iterable[str] = (),
     incorporation: bool = False,
-) -> dict[str, Fraction]:
+) -> dict[str, Fraction] | dict[str, Interval]:
     """The foreign share of ``target`` broken down by ultimate owner.
 
     Returns ``{foreign_ultimate_owner_id: Fraction}``, with the part counted
     foreign because it is undisclosed (or held by owners of unknown
     jurisdiction) under :data:`UNDISCLOSED`; the values add up exactly to
     :func:`foreign_share` (for linear methods; under the ``multiplier`` they
-    add up to the aggregate before it is capped at 100%).  With
+    add up to the aggregate before it is capped at 100%).  When a stake in the
+    closure is a range, each contribution is an :class:`~jvmodel.Interval` of its
+    own (see :func:`jvmodel.analysis.intervals.contributions_ranged`).  With
     ``incorporation=True`` or the ``direct`` method, an entity at which the
     look-through stops counts as an ultimate owner.
 
@@ -581,13 +594,30 @@ def foreign_contributions(
             reason="non-linear method",
         )
     listed = tuple(foreign)
-    plan = _collect(
-        g,
-        target,
-        measure=measure,
-        as_of=as_of,
-        stop=_stop_rule(rule, host_code, listed, incorporation),
-    )
+    try:
+        plan = _collect(
+            g,
+            target,
+            measure=measure,
+            as_of=as_of,
+            stop=_stop_rule(rule, host_code, listed, incorporation),
+        )
+    except UnsupportedAnalysisError as error:
+        if error.fields.get("reason") != "ranged stake":
+            raise
+        from jvmodel.analysis import intervals  # noqa: PLC0415
+
+        return intervals.contributions_ranged(
+            g,
+            target,
+            host=host_code,
+            rule=rule,
+            measure=measure,
+            undisclosed=undisclosed,
+            as_of=as_of,
+            foreign=listed,
+            incorporation=incorporation,
+        )
     status = _ground(plan, host_code, listed)
     plan, phi_u = _apply_policy(plan, status, undisclosed)
 
@@ -612,7 +642,7 @@ def foreign_share(
     as_of: dt.date | None = None,
     foreign: Iterable[str] = (),
     incorporation: bool = False,
-) -> Fraction:
+) -> Fraction | Interval:
     """How much of ``target`` counts as foreign for ``host``, exactly.
 
     Parameters
@@ -641,9 +671,12 @@ def foreign_share(
 
     Returns
     -------
-    Fraction
+    Fraction or Interval
         In [0, 1].  For non-linear methods on cycles, the least fixed point
-        (see :func:`attribute` for the ambiguity it may hide).
+        (see :func:`attribute` for the ambiguity it may hide).  When a stake in
+        the target's closure is a range, an :class:`~jvmodel.Interval` bounding
+        the share over every choice of stakes within the ranges (see
+        :doc:`/howto/ranges`).
 
     Examples
     --------
@@ -681,9 +714,12 @@ class Attribution:
     target : str
     method : Method
     measure : {"equity", "voting"}
-    share : Fraction
+    share : Fraction or Interval
         The figure reported for the target: its raw foreign share ``r``, in
-        [0, 1] (the multiplier's aggregate capped at 100%).  On cycles of a
+        [0, 1] (the multiplier's aggregate capped at 100%).  An
+        :class:`~jvmodel.Interval` when a stake in the closure is a range (then
+        ``upper``, ``status`` and the ``values`` and ``raw`` of every entity
+        that is not an ultimate owner are intervals too).  On cycles of a
         non-linear method, the least fixed point: statuses grounded in foreign
         ultimate owners, every member of the cycle starting domestic.
     upper : Fraction
@@ -721,11 +757,11 @@ class Attribution:
     target: str
     method: Method
     measure: str
-    share: Fraction
-    upper: Fraction
-    status: Fraction
-    values: Mapping[str, Fraction]
-    raw: Mapping[str, Fraction]
+    share: Fraction | Interval
+    upper: Fraction | Interval
+    status: Fraction | Interval
+    values: Mapping[str, Fraction | Interval]
+    raw: Mapping[str, Fraction | Interval]
     reasons: Mapping[str, str] = attrs.field(factory=dict)
     ambiguous: tuple[str, ...] = ()
 
@@ -784,6 +820,51 @@ def attribute(
     _check_policy(undisclosed)
     rule = get_method(method)
     listed = tuple(foreign)
+    try:
+        return _attribute_exact(
+            g,
+            target,
+            host=host_code,
+            rule=rule,
+            measure=measure,
+            undisclosed=undisclosed,
+            as_of=as_of,
+            foreign=listed,
+            incorporation=incorporation,
+        )
+    except UnsupportedAnalysisError as error:
+        if error.fields.get("reason") != "ranged stake":
+            raise
+    # Interval analysis builds on this module, so it is imported when needed.
+    from jvmodel.analysis import intervals  # noqa: PLC0415
+
+    return intervals.attribute_ranged(
+        g,
+        target,
+        host=host_code,
+        rule=rule,
+        measure=measure,
+        undisclosed=undisclosed,
+        as_of=as_of,
+        foreign=listed,
+        incorporation=incorporation,
+    )
+
+
+def _attribute_exact(
+    g: OwnershipGraph,
+    target: str,
+    *,
+    host: str,
+    rule: Method,
+    measure: Measure,
+    undisclosed: UndisclosedPolicy,
+    as_of: dt.date | None,
+    foreign: tuple[str, ...],
+    incorporation: bool,
+) -> Attribution:
+    """:func:`attribute` on exact stakes (a ranged stake raises, reason "ranged stake")."""
+    host_code, listed = host, foreign
     extra: Callable[[str], Iterable[str]] | None = None
     votes_in: dict[str, dict[str, Fraction]] = {}
     links_in: dict[str, dict[str, tuple[str, ...]]] = {}

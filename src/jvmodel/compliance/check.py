@@ -19,7 +19,7 @@ from typing import Any, Literal, TypeAlias
 
 import attrs
 
-from jvmodel._numeric import format_percent, format_share
+from jvmodel._numeric import Interval, format_percent, format_share
 from jvmodel.analysis.control import ControlChain, controllers
 from jvmodel.analysis.lookthrough import (
     Attribution,
@@ -40,6 +40,43 @@ __all__ = ["CapCheck", "Status", "check", "foreign_share"]
 Status: TypeAlias = Literal["compliant", "breach", "indeterminate"]
 
 
+def _lowest(figure: Fraction | Interval) -> Fraction:
+    return figure.lower if isinstance(figure, Interval) else figure
+
+
+def _highest(figure: Fraction | Interval) -> Fraction:
+    return figure.upper if isinstance(figure, Interval) else figure
+
+
+def _percent(figure: Fraction | Interval) -> str:
+    """A figure for display: ``"51.5%"``, or ``"(25%, 50%]"`` for an interval."""
+    if not isinstance(figure, Interval):
+        return format_percent(figure)
+    if figure.is_point:
+        return format_percent(figure.lower)
+    left = "[" if figure.lower_closed else "("
+    right = "]" if figure.upper_closed else ")"
+    return f"{left}{format_percent(figure.lower)}, {format_percent(figure.upper)}{right}"
+
+
+def _signed_share(value: Fraction) -> str:
+    return f"{'-' if value < 0 else ''}{format_share(abs(value))}"
+
+
+def _exact(figure: Fraction | Interval | None) -> dict[str, Any] | None:
+    """JSON form: exact strings next to percentages; an interval gives both ends."""
+    if figure is None:
+        return None
+    if isinstance(figure, Interval):
+        return {
+            "lower": {"exact": str(figure.lower), "percent": _signed_share(figure.lower)},
+            "upper": {"exact": str(figure.upper), "percent": _signed_share(figure.upper)},
+            "lower_closed": figure.lower_closed,
+            "upper_closed": figure.upper_closed,
+        }
+    return {"exact": str(figure), "percent": _signed_share(figure)}
+
+
 @attrs.frozen(kw_only=True)
 class CapCheck:
     """The verdict of :func:`check`: a foreign share next to a cap, with reasons.
@@ -51,10 +88,13 @@ class CapCheck:
     measure : {"equity", "voting"}
     method : str
         The attribution method used.
-    foreign_share : Fraction
+    foreign_share : Fraction or Interval
         The exact foreign share under the regime's method (of the target, or of
         its controlling parent for a cap that applies to the parent).  On a
         cyclic structure under a non-linear method, the least fixed point.
+        When a stake in the structure is a range, an :class:`~jvmodel.Interval`
+        of the values it can take; the status is then ``"indeterminate"`` when
+        the cap cuts the interval (see :doc:`/howto/ranges`).
     cap_rule : Cap
         The cap applied, with its legal source and dates.
     status : {"compliant", "breach", "indeterminate"}
@@ -62,7 +102,9 @@ class CapCheck:
     contributions : dict
         The foreign share by foreign ultimate owner (``UNDISCLOSED`` for the part
         counted foreign because it is undisclosed); adds up to ``foreign_share``
-        (linear methods only; empty otherwise).
+        (linear methods only; empty otherwise).  With ranged stakes, an
+        :class:`~jvmodel.Interval` per owner, each bounded on its own (they do
+        not add up to the share's bounds).
     findings : tuple of str
         Facts a reader should see next to the figure.
     rules : tuple of CapCheck
@@ -87,14 +129,14 @@ class CapCheck:
     as_of: dt.date | None
     measure: str
     method: str
-    foreign_share: Fraction
+    foreign_share: Fraction | Interval
     cap_rule: Cap
     status: Status
-    contributions: dict[str, Fraction] = attrs.field(factory=dict)
+    contributions: dict[str, Fraction] | dict[str, Interval] = attrs.field(factory=dict)
     findings: tuple[str, ...] = ()
     rules: tuple[CapCheck, ...] = ()
     subject: str = ""
-    upper: Fraction | None = None
+    upper: Fraction | Interval | None = None
     ambiguous: tuple[str, ...] = ()
     foreign_controllers: tuple[str, ...] = ()
 
@@ -109,22 +151,30 @@ class CapCheck:
         return {"compliant": True, "breach": False}.get(self.status)
 
     @property
-    def headroom(self) -> Fraction | None:
+    def headroom(self) -> Fraction | Interval | None:
         """Cap minus foreign share (negative in breach); None when uncapped.
 
-        Under a strict cap (``<``) a headroom of exactly 0 is a breach.
+        Under a strict cap (``<``) a headroom of exactly 0 is a breach.  When
+        the foreign share is an interval, so is the headroom (its ends swap:
+        the least headroom comes from the greatest share).
         """
-        return None if self.cap is None else self.cap - self.foreign_share
+        if self.cap is None:
+            return None
+        share = self.foreign_share
+        if isinstance(share, Interval):
+            return Interval(
+                lower=self.cap - share.upper,
+                upper=self.cap - share.lower,
+                lower_closed=share.upper_closed,
+                upper_closed=share.lower_closed,
+            )
+        return self.cap - share
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready summary: exact values as strings (``"103/200"``) next to
         decimal percentages (``"51.5%"``)."""
 
-        def exact(value: Fraction | None) -> dict[str, str] | None:
-            if value is None:
-                return None
-            return {"exact": str(value), "percent": format_share(value)}
-
+        exact = _exact
         payload: dict[str, Any] = {
             "target": self.target,
             "regime": self.regime,
@@ -139,12 +189,7 @@ class CapCheck:
             "cap_inclusive": self.cap_rule.inclusive,
             "cap_kind": self.cap_rule.kind,
             "cap_source": self.cap_rule.source,
-            "headroom": None
-            if self.headroom is None
-            else {
-                "exact": str(self.headroom),
-                "percent": f"{'-' if self.headroom < 0 else ''}{format_share(abs(self.headroom))}",
-            },
+            "headroom": exact(self.headroom),
             "contributions": {owner: exact(share) for owner, share in self.contributions.items()},
             "findings": list(self.findings),
             "subject": self.subject or self.target,
@@ -171,7 +216,7 @@ class CapCheck:
 
     def __repr__(self) -> str:
         return (
-            f"<CapCheck {self.target!r} {self.status}: foreign {format_percent(self.foreign_share)}"
+            f"<CapCheck {self.target!r} {self.status}: foreign {_percent(self.foreign_share)}"
             f" vs {self.cap_rule.describe()} ({self.regime}, {self.sector})>"
         )
 
@@ -217,7 +262,7 @@ def foreign_share(
     as_of: dt.date | None = None,
     foreign: Iterable[str] | None = None,
     incorporation: bool | None = None,
-) -> Fraction:
+) -> Fraction | Interval:
     """How much of ``target`` counts as foreign, under a regime or explicit options.
 
     With ``regime=``, its host, its method for ``measure``, its undisclosed
@@ -316,11 +361,27 @@ def _method_of(setting: _Setting, cap: Cap) -> Method:
     return get_method(chosen)
 
 
-def _verdict(cap: Cap, low: Fraction, high: Fraction) -> Status:
-    low_ok, high_ok = cap.allows(low), cap.allows(high)
-    if low_ok != high_ok:
-        return "indeterminate"
-    return "compliant" if low_ok else "breach"
+def _verdict(cap: Cap, low: Fraction | Interval, high: Fraction | Interval) -> Status:
+    """Compliant when every value from ``low`` to ``high`` is inside the cap, breach
+    when none is, indeterminate otherwise; an open end of an interval is not a value.
+
+    ``low`` and ``high`` are the figures at the least and greatest fixed points
+    (equal unless statuses are ambiguous); either may be an interval.
+    """
+    least = low if isinstance(low, Interval) else Interval(lower=low, upper=low)
+    most = high if isinstance(high, Interval) else Interval(lower=high, upper=high)
+    lower, lower_closed = least.lower, least.lower_closed
+    upper, upper_closed = most.upper, most.upper_closed
+    if cap.limit is None:
+        return "compliant"
+    limit = cap.limit
+    # Every value allowed: the greatest one is, or it is the open end at the limit.
+    if cap.allows(upper) or (upper == limit and not upper_closed):
+        return "compliant"
+    # No value allowed: the least one is not, or it is the open end at the limit.
+    if not cap.allows(lower) or (cap.inclusive and lower == limit and not lower_closed):
+        return "breach"
+    return "indeterminate"
 
 
 def _ambiguity(attribution: Attribution) -> str:
@@ -328,8 +389,8 @@ def _ambiguity(attribution: Attribution) -> str:
     return (
         f"the status of {listed} is ambiguous under the rule's recursive definition (a "
         "cross-holding where each counts foreign only if the others do): counted "
-        f"domestic the foreign share is {format_percent(attribution.share)}, counted "
-        f"foreign {format_percent(attribution.upper)}"
+        f"domestic the foreign share is {_percent(attribution.share)}, counted "
+        f"foreign {_percent(attribution.upper)}"
     )
 
 
@@ -348,7 +409,9 @@ def _check_cap(setting: _Setting, cap: Cap) -> CapCheck | str:
                 f"{cap.title or cap.describe()}: does not apply, {target!r} has no "
                 "controlling parent"
             )
-        measured: list[tuple[Fraction, Fraction, str, Attribution | None]] = []
+        measured: list[
+            tuple[Fraction | Interval, Fraction | Interval, str, Attribution | None]
+        ] = []
         for parent in parents:
             if setting.rules.incorporation and setting.organised_abroad(parent):
                 measured.append((Fraction(1), Fraction(1), parent, None))
@@ -358,7 +421,9 @@ def _check_cap(setting: _Setting, cap: Cap) -> CapCheck | str:
             else:
                 a = attribute(setting.g, parent, **options)
                 measured.append((a.share, a.upper, parent, a))
-        share, upper, subject, attribution = max(measured, key=lambda m: (m[1], m[0]))
+        share, upper, subject, attribution = max(
+            measured, key=lambda m: (_highest(m[1]), _highest(m[0]), _lowest(m[0]))
+        )
         if attribution is None and setting.organised_abroad(subject):
             findings.append(
                 f"controlling parent {subject!r} is organised abroad "
@@ -372,7 +437,7 @@ def _check_cap(setting: _Setting, cap: Cap) -> CapCheck | str:
     if attribution is not None and attribution.is_ambiguous:
         ambiguous = attribution.ambiguous
         findings.append(_ambiguity(attribution))
-    contributions: dict[str, Fraction] = {}
+    contributions: dict[str, Fraction] | dict[str, Interval] = {}
     if method.linear:
         try:
             contributions = foreign_contributions(setting.g, subject, **options)
@@ -381,7 +446,7 @@ def _check_cap(setting: _Setting, cap: Cap) -> CapCheck | str:
     if cap.kind == "benchmark" and status == "breach":
         whose = "" if subject == target else f" of controlling parent {subject!r}"
         findings.append(
-            f"foreign share{whose} {format_percent(share)} is above the "
+            f"foreign share{whose} {_percent(share)} is above the "
             f"{cap.describe()} benchmark ({cap.title or cap.sector}): the regulator's "
             "approval is needed"
         )
@@ -429,7 +494,8 @@ def _foreign_controllers(setting: _Setting, method: Method, measure: Measure) ->
         if not setting.g.holdings_of(controller, as_of=setting.as_of):
             continue  # an ultimate owner: its own jurisdiction decides
         status = attribute(setting.g, controller, **setting.options(method, measure)).status
-        if status > Fraction(1, 2):
+        # With ranged stakes, only a controller foreign over the whole range counts.
+        if _lowest(status) > Fraction(1, 2):
             found.append(controller)
     return tuple(found)
 
@@ -487,7 +553,11 @@ def check(
     -----
     The verdict is a breach when any cap in force is breached (a benchmark
     included, reported as such); indeterminate when a cap's verdict depends on
-    which fixed point a cyclic structure is read at; compliant otherwise.  When
+    which fixed point a cyclic structure is read at, or, with ranged stakes, on
+    where in the ranges the stakes lie; compliant otherwise.  With ranged
+    stakes the foreign share and the headroom are intervals; a bound at an
+    open end is not a value the share takes, so (25%, 50%) is compliant under
+    "< 50%" while [25%, 50%] is indeterminate.  When
     the target is controlled, through any chain of majority votes or control
     links, by an entity that counts foreign, a finding says so whatever the
     share; under a cap that requires domestic control it is a breach.
@@ -589,4 +659,4 @@ def check(
 
 def _room(result: CapCheck) -> tuple[int, Fraction]:
     """Sort key: least headroom first, uncapped last."""
-    return (1, Fraction(0)) if result.headroom is None else (0, result.headroom)
+    return (1, Fraction(0)) if result.headroom is None else (0, _lowest(result.headroom))

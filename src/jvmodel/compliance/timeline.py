@@ -20,9 +20,9 @@ from typing import Any
 
 import attrs
 
-from jvmodel._numeric import format_percent
+from jvmodel._numeric import Interval
 from jvmodel.analysis.lookthrough import Measure, UndisclosedPolicy
-from jvmodel.compliance.check import CapCheck, _choose_sector, check
+from jvmodel.compliance.check import CapCheck, _choose_sector, _percent, check
 from jvmodel.errors import UnknownSectorError
 from jvmodel.graph import OwnershipGraph
 from jvmodel.regimes import Cap, Regime, get
@@ -56,7 +56,7 @@ class Period:
         return "no cap" if self.check is None else self.check.status
 
     @property
-    def foreign_share(self) -> Fraction | None:
+    def foreign_share(self) -> Fraction | Interval | None:
         """The foreign share over the period (None when no cap was in force)."""
         return None if self.check is None else self.check.foreign_share
 
@@ -76,7 +76,7 @@ class Period:
             when = f"{self.start} to {self.end}"
         if self.check is None:
             return f"{when}: no cap in force"
-        figure = format_percent(self.check.foreign_share)
+        figure = _percent(self.check.foreign_share)
         return f"{when}: {self.status} ({figure} vs {self.check.cap_rule.describe()})"
 
 

@@ -1,0 +1,230 @@
+"""Laws of interval analysis: every point choice lies inside the interval, and on
+acyclic structures under proportional look-through the bounds are attained."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+import jvmodel as jvm
+
+METHODS = ["proportional", "multiplier", "presence", "threshold", "direct"]
+CLOSED = ["both", "left", "right", "neither"]
+ONE = Fraction(1)
+
+
+@dataclass(frozen=True)
+class Stake:
+    owner: int
+    owned: int
+    lo: Fraction
+    hi: Fraction
+    closed: str  # as jvm.Range; "both" with lo == hi is an exact stake
+
+    @property
+    def exact(self) -> bool:
+        return self.lo == self.hi
+
+    def recorded(self) -> object:
+        return self.lo if self.exact else jvm.Range(self.lo, self.hi, closed=self.closed)
+
+    def at(self, step: int) -> Fraction:
+        """A point of the range: step 0..10 from the bottom to the top, open ends nudged in."""
+        if self.exact:
+            return self.lo
+        width = self.hi - self.lo
+        point = self.lo + width * step / 10
+        if point == self.lo and self.closed in ("right", "neither"):
+            point += width / 20
+        if point == self.hi and self.closed in ("left", "neither"):
+            point -= width / 20
+        return point
+
+
+@dataclass(frozen=True)
+class Structure:
+    countries: tuple[str | None, ...]
+    stakes: tuple[Stake, ...]
+
+    @property
+    def target(self) -> str:
+        return f"e{len(self.countries) - 1}"
+
+    def graph(self, weights: dict[tuple[int, int], Fraction] | None = None) -> jvm.OwnershipGraph:
+        g = jvm.OwnershipGraph()
+        for i, country in enumerate(self.countries):
+            g.add_entity(f"e{i}", jurisdiction=country)
+        for s in self.stakes:
+            stake = s.recorded() if weights is None else weights[s.owner, s.owned]
+            if stake:
+                g.add_holding(f"e{s.owner}", f"e{s.owned}", stake)
+        return g
+
+
+# replaced by jvmodel.strategies once it lands
+@st.composite
+def ranged_structures(draw: st.DrawFn) -> Structure:
+    """Acyclic structures (owners before what they own) with some ranged stakes,
+    the lower bounds at each entity adding up to at most 100%; the target is in
+    the host country CN, the others in CN, the US or of unknown jurisdiction."""
+    size = draw(st.integers(2, 5))
+    countries = [draw(st.sampled_from(["CN", "US", None])) for _ in range(size - 1)]
+    stakes: list[Stake] = []
+    for owned in range(1, size):
+        floor = Fraction(0)
+        for owner in range(owned):
+            if not draw(st.booleans()):
+                continue
+            # Bottoms above zero: an entity whose every stake were chosen 0 would have
+            # no recorded owner at all, which the model reads as an ultimate owner.
+            lo = Fraction(draw(st.integers(1, 20)), 20)
+            if floor + lo > 1:
+                continue
+            if draw(st.booleans()):
+                hi = Fraction(draw(st.integers(lo.numerator * 20 // lo.denominator, 20)), 20)
+                closed = draw(st.sampled_from(CLOSED)) if hi > lo else "both"
+            else:
+                hi, closed = lo, "both"
+            floor += lo
+            stakes.append(Stake(owner, owned, lo, hi, closed))
+    return Structure((*countries, "CN"), tuple(stakes))
+
+
+@st.composite
+def points(draw: st.DrawFn, structure: Structure) -> dict[tuple[int, int], Fraction]:
+    """Exact stakes inside every range, at most 100% per entity (ranged stakes are
+    lowered towards their bottom when the choice would overfill the entity)."""
+    chosen: dict[tuple[int, int], Fraction] = {}
+    by_owned: dict[int, list[Stake]] = {}
+    for s in structure.stakes:
+        by_owned.setdefault(s.owned, []).append(s)
+    for found in by_owned.values():
+        picks = {(s.owner, s.owned): s.at(draw(st.integers(0, 10))) for s in found}
+        # Shrink the ranged parts above their bottoms until the total fits.
+        total = sum(picks.values(), Fraction(0))
+        if total > 1:
+            floor = sum((s.lo for s in found), Fraction(0))
+            above = total - floor
+            scale = (1 - floor) / above
+            for s in found:
+                key = (s.owner, s.owned)
+                if not s.exact:
+                    picks[key] = s.lo + (picks[key] - s.lo) * scale
+                    if picks[key] == s.lo and s.closed in ("right", "neither"):
+                        # an open bottom with no room left cannot be chosen at all
+                        picks[key] = s.lo + (s.hi - s.lo) / 20 * scale
+        chosen.update(picks)
+    return chosen
+
+
+def fits(structure: Structure, weights: dict[tuple[int, int], Fraction]) -> bool:
+    totals: dict[int, Fraction] = {}
+    for s in structure.stakes:
+        w = weights[s.owner, s.owned]
+        inside = w == s.lo if s.exact else (w in jvm.Range(s.lo, s.hi, closed=s.closed))
+        if not inside:
+            return False
+        totals[s.owned] = totals.get(s.owned, Fraction(0)) + w
+    return all(t <= 1 for t in totals.values())
+
+
+@given(data=st.data(), structure=ranged_structures())
+def test_every_point_choice_lies_inside_the_interval(
+    data: st.DataObject, structure: Structure
+) -> None:
+    weights = data.draw(points(structure))
+    if not fits(structure, weights):
+        return  # an open bottom with no room: no point choice exists here
+    ranged = structure.graph()
+    exact = structure.graph(weights)
+    method = data.draw(st.sampled_from(METHODS))
+    policy = data.draw(st.sampled_from(["foreign", "domestic"]))
+    options = {"host": "CN", "method": method, "undisclosed": policy}
+    figure = jvm.foreign_share(ranged, structure.target, **options)  # type: ignore[arg-type]
+    value = jvm.foreign_share(exact, structure.target, **options)  # type: ignore[arg-type]
+    assert isinstance(value, Fraction)
+    if isinstance(figure, jvm.Interval):
+        assert value in figure, (value, figure)
+    else:
+        assert value == figure
+
+
+def extreme_choice(
+    structure: Structure, unknown: Fraction, *, maximise: bool
+) -> dict[tuple[int, int], Fraction]:
+    """The knapsack choice, owners first: at each entity every stake at its bottom,
+    then the room left spent on the holders whose foreign value differs most from
+    the undisclosed value, in the direction asked (ends taken as closed)."""
+    value: dict[int, Fraction] = {}
+    chosen: dict[tuple[int, int], Fraction] = {}
+    sign = 1 if maximise else -1
+    for entity in range(len(structure.countries)):
+        found = [s for s in structure.stakes if s.owned == entity]
+        if not found:
+            country = structure.countries[entity]
+            value[entity] = unknown if country is None else Fraction(country != "CN")
+            continue
+        weights = {s.owner: s.lo for s in found}
+        room = 1 - sum(weights.values(), Fraction(0))
+        for s in sorted(found, key=lambda s: -sign * (value[s.owner] - unknown)):
+            if sign * (value[s.owner] - unknown) > 0 and room > 0:
+                step = min(s.hi - s.lo, room)
+                weights[s.owner] += step
+                room -= step
+        for s in found:
+            chosen[s.owner, s.owned] = weights[s.owner]
+        recorded = sum(weights.values(), Fraction(0))
+        value[entity] = sum((w * value[o] for o, w in weights.items()), Fraction(0)) + (
+            (1 - recorded) * unknown
+        )
+    return chosen
+
+
+@given(structure=ranged_structures(), policy=st.sampled_from(["foreign", "domestic"]))
+def test_proportional_bounds_are_attained_on_acyclic_structures(
+    structure: Structure, policy: str
+) -> None:
+    unknown = ONE if policy == "foreign" else Fraction(0)
+    figure = jvm.foreign_share(structure.graph(), structure.target, host="CN", undisclosed=policy)  # type: ignore[arg-type]
+    if not isinstance(figure, jvm.Interval):
+        return
+    for maximise, bound in ((False, figure.lower), (True, figure.upper)):
+        # The choice sits on the closed ranges; at an open end the bound is the
+        # limit of the values of choices approaching it (proportional is continuous).
+        closure = structure.graph(extreme_choice(structure, unknown, maximise=maximise))
+        attained = jvm.foreign_share(closure, structure.target, host="CN", undisclosed=policy)  # type: ignore[arg-type]
+        assert attained == bound, (maximise, attained, figure)
+
+
+@given(data=st.data(), structure=ranged_structures())
+def test_owner_figures_of_a_point_choice_lie_inside_their_intervals(
+    data: st.DataObject, structure: Structure
+) -> None:
+    weights = data.draw(points(structure))
+    if not fits(structure, weights):
+        return
+    ranged, exact = structure.graph(), structure.graph(weights)
+    target = structure.target
+    method = data.draw(st.sampled_from(["proportional", "multiplier", "direct"]))
+    policy = data.draw(st.sampled_from(["foreign", "domestic"]))
+    options = {"host": "CN", "method": method, "undisclosed": policy}
+    pairs = [
+        (jvm.effective_ownership(ranged, target), jvm.effective_ownership(exact, target)),
+        (
+            jvm.foreign_contributions(ranged, target, **options),  # type: ignore[arg-type]
+            jvm.foreign_contributions(exact, target, **options),  # type: ignore[arg-type]
+        ),
+    ]
+    for bounded, point in pairs:
+        # An owner missing from the point result holds 0; one missing from the
+        # bounds can only hold 0.
+        for owner in {*bounded, *point}:
+            value = point.get(owner, Fraction(0))
+            figure = bounded.get(owner, Fraction(0))
+            if isinstance(figure, jvm.Interval):
+                assert value in figure, (owner, value, figure)
+            else:
+                assert value == figure, (owner, value, figure)
