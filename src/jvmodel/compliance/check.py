@@ -13,7 +13,7 @@ benchmark worded as such, and statuses a cyclic structure leaves ambiguous.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from fractions import Fraction
 from typing import Any, Literal, TypeAlias
 
@@ -31,6 +31,7 @@ from jvmodel.analysis.lookthrough import (
 )
 from jvmodel.analysis.lookthrough import foreign_share as _foreign_share
 from jvmodel.analysis.methods import Method, get_method
+from jvmodel.analysis.paths import Path, foreign_paths
 from jvmodel.errors import UnknownSectorError, UnsupportedAnalysisError
 from jvmodel.graph import OwnershipGraph
 from jvmodel.regimes import Cap, Regime, get
@@ -79,6 +80,9 @@ class CapCheck:
     foreign_controllers : tuple of str
         Entities counted foreign that control the target (see
         :func:`jvmodel.controllers`).
+    paths : tuple of Path
+        The paths that make up ``foreign_share``, largest first (computed when
+        first read; see :attr:`paths`).
     """
 
     target: str
@@ -97,6 +101,27 @@ class CapCheck:
     upper: Fraction | None = None
     ambiguous: tuple[str, ...] = ()
     foreign_controllers: tuple[str, ...] = ()
+    _paths_source: Callable[[], tuple[tuple[Path, ...], bool]] | None = attrs.field(
+        default=None, eq=False, repr=False
+    )
+
+    @property
+    def paths(self) -> tuple[Path, ...]:
+        """The paths that make up ``foreign_share``, largest first, each with its product.
+
+        Under a linear method they run to the foreign ultimate owners (a
+        cross-holding passed as one exact step) and their products add up to
+        ``foreign_share``; under a threshold, presence or largest-holder method
+        they run up to the holders the method counts (an intermediate counted
+        wholly foreign ends its path).  Computed when first read, from the graph
+        as it was checked; at most 1000 paths (see :func:`jvmodel.explain`).
+
+        Raises
+        ------
+        UnsupportedAnalysisError
+            If the graph has changed since the check.
+        """
+        return () if self._paths_source is None else self._paths_source()[0]
 
     @property
     def cap(self) -> Fraction | None:
@@ -397,6 +422,7 @@ def _check_cap(setting: _Setting, cap: Cap) -> CapCheck | str:
             f"{target!r} is controlled by a foreign entity"
         )
     return CapCheck(
+        paths_source=_paths_source(setting, subject, share, attribution, options),
         target=target,
         regime=setting.rules.name,
         sector=setting.sector,
@@ -412,6 +438,36 @@ def _check_cap(setting: _Setting, cap: Cap) -> CapCheck | str:
         upper=upper,
         ambiguous=ambiguous,
     )
+
+
+def _paths_source(
+    setting: _Setting,
+    subject: str,
+    share: Fraction,
+    attribution: Attribution | None,
+    options: dict[str, Any],
+) -> Callable[[], tuple[tuple[Path, ...], bool]]:
+    """Computes the paths when they are first asked for (checks stay fast)."""
+    g, version = setting.g, setting.g.version
+    found: list[tuple[tuple[Path, ...], bool]] = []
+
+    def source() -> tuple[tuple[Path, ...], bool]:
+        if not found:
+            if g.version != version:
+                raise UnsupportedAnalysisError(
+                    f"the graph has changed since {setting.target!r} was checked (version "
+                    f"{version}, now {g.version}); check it again to see its paths",
+                    reason="graph changed",
+                )
+            if attribution is None:  # a parent counted by its own jurisdiction
+                whole = Path(owner=subject, entities=(subject,), product=share)
+                found.append(((whole,) if share else (), False))
+            else:
+                paths, cut = foreign_paths(g, subject, **options)
+                found.append((tuple(paths), cut))
+        return found[0]
+
+    return source
 
 
 def _foreign_controllers(setting: _Setting, method: Method, measure: Measure) -> tuple[str, ...]:
