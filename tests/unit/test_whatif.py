@@ -233,3 +233,22 @@ def test_minimal_divestment_under_a_strict_cap() -> None:
 def test_nothing_to_sell_when_compliant(cn: jvm.OwnershipGraph) -> None:
     d = jvm.minimal_divestment(cn, "jv", regime="cn-beijing-2020")
     assert (d.sales, d.total, d.share) == ({}, 0, F(3, 10))
+
+
+def test_minimal_divestment_to_a_partly_foreign_buyer() -> None:
+    # The demo with BT at 50% and the partner's parent 10% Singaporean: the partner
+    # is 70% × 10% = 7% foreign, the JV 1/2 + 1/2 × 7/100 = 107/200.  Each unit BT
+    # sells to the partner lowers the share by 1 − 7/100 = 93/100: BT sells
+    # (7/200) ÷ (93/100) = 7/186 and keeps 1/2 − 7/186 = 43/93.
+    g = graph(
+        {"jv": ("CN-BJ", ["vpn"]), "bt": ("GB", []), "partner": ("CN", []),
+         "group": ("CN", []), "sasac": ("CN", []), "gic": ("SG", []), "fund": ("CN", [])},
+        [("bt", "jv", "1/2"), ("partner", "jv", "1/2"), ("group", "partner", "70%"),
+         ("fund", "partner", "30%"),
+         ("sasac", "group", "90%"), ("gic", "group", "10%")],
+    )  # fmt: skip
+    assert jvm.check(g, "jv", regime="cn-beijing-2020").foreign_share == F(107, 200)
+    d = jvm.minimal_divestment(g, "jv", regime="cn-beijing-2020", buyer="partner")
+    assert d.sales == {"bt": F(7, 186)} and d.share == F(1, 2)
+    # To a new, wholly domestic holder BT sells only the excess, 7/200.
+    assert jvm.minimal_divestment(g, "jv", regime="cn-beijing-2020").sales == {"bt": F(7, 200)}

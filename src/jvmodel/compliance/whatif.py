@@ -475,6 +475,7 @@ def minimal_divestment(
     sector: str | None = None,
     as_of: dt.date | None = None,
     undisclosed: UndisclosedPolicy | None = None,
+    buyer: str | None = None,
 ) -> Divestment:
     """The smallest total sale of direct stakes, to a domestic buyer, that brings
     ``target`` inside its cap, and who should sell how much.
@@ -483,6 +484,10 @@ def minimal_divestment(
     ----------
     g : OwnershipGraph
     target : str
+    buyer : str, optional
+        Who buys what is sold (an entity of the graph, e.g. the domestic
+        partner, which may be partly foreign itself); by default a new, wholly
+        domestic holder.
     regime, sector, as_of, undisclosed
         As in :func:`jvmodel.check`.
 
@@ -501,9 +506,9 @@ def minimal_divestment(
     -----
     Selling ``x`` of a direct holder ``h`` to a domestic newcomer lowers the
     target's figure by ``x·φ(h)``, ``φ(h)`` being the holder's foreign measure
-    under the regime's method.  The least total ``Σ x_h`` with
-    ``Σ x_h φ(h) ≥ share − cap`` is a fractional knapsack: the holders with the
-    largest ``φ`` sell first.  Each holder's rate is measured exactly on
+    under the regime's method (by ``x·(φ(h) − φ(buyer))`` for a given buyer).
+    The least total ``Σ x_h`` with ``Σ x_h φ(h) ≥ share − cap`` is a
+    fractional knapsack: the holders with the largest ``φ`` sell first.  Each holder's rate is measured exactly on
     scenario graphs and the linearity verified; the plan is then checked.
 
     Examples
@@ -516,10 +521,21 @@ def minimal_divestment(
     """
     rules = get(regime)
     base = g.as_of(as_of)
-    newcomer = "(domestic buyer)"
-    while newcomer in {e.id for e in base.entities()}:
-        newcomer = f"({newcomer})"
-    base.add_entity(newcomer, kind="company", jurisdiction=rules.host)
+    if buyer is None:
+        newcomer = "(domestic buyer)"
+        while newcomer in {e.id for e in base.entities()}:
+            newcomer = f"({newcomer})"
+        base.add_entity(newcomer, kind="company", jurisdiction=rules.host)
+    else:
+        base.entity(buyer)
+        if buyer == target:
+            raise InvalidEntityError(
+                f"the buyer is the target {target!r} itself; a company's own shares are "
+                "treasury",
+                field="buyer",
+                value=buyer,
+            )
+        newcomer = buyer
 
     def check_at(scenario: OwnershipGraph) -> CapCheck:
         return check(scenario, target, regime=rules, sector=sector, as_of=None, undisclosed=undisclosed)
@@ -530,7 +546,7 @@ def minimal_divestment(
     rates: list[tuple[Fraction, str, Fraction]] = []
     for holding in base.holdings_of(target):
         equity, _ = _stake(base, holding.owner, target, None)
-        if not equity:
+        if not equity or holding.owner == newcomer:
             continue
         points = []
         for k in (1, 2, 3):
