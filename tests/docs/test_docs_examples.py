@@ -30,6 +30,7 @@ def test_pages_with_examples_exist() -> None:
         "concepts.md",
         "howto/draw.md",
         "howto/bods.md",
+        "howto/whatif.md",
     } <= names
 
 
