@@ -519,7 +519,9 @@ def explanation_html(explained: Explanation) -> str:
         )
         caption = "Paths" + (" (the largest; more left out)" if explained.truncated else "")
         parts.append(
-            html_table(["path", "share of target", "part of the foreign share"], rows, caption=caption)
+            html_table(
+                ["path", "share of target", "part of the foreign share"], rows, caption=caption
+            )
         )
     if explained.counted_foreign:
         items = "".join(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from fractions import Fraction
 
 from hypothesis import given
@@ -26,7 +27,7 @@ def _stakes(draw: st.DrawFn, count: int) -> list[Fraction]:
     """``count`` stakes in twentieths that add up to at most 1."""
     cuts = sorted(draw(st.lists(st.integers(0, 20), min_size=count, max_size=count)))
     points = [0, *cuts]
-    return [Fraction(b - a, 20) for a, b in zip(points, points[1:], strict=False)]
+    return [Fraction(b - a, 20) for a, b in itertools.pairwise(points)]
 
 
 # replaced by jvmodel.strategies once it lands
@@ -66,7 +67,7 @@ def structures(draw: st.DrawFn) -> tuple[jvm.OwnershipGraph, str, str, str, str 
 
 
 def _status(g: jvm.OwnershipGraph, regime: str, sector: str, buyer: str, seller: str | None,
-            stake: Fraction) -> str:  # fmt: skip
+            *, stake: Fraction) -> str:  # fmt: skip
     after = g.issue("t", buyer, stake) if seller is None else g.transfer(seller, buyer, "t", stake)
     return jvm.check(after, "t", regime=regime, sector=sector).status
 
@@ -79,17 +80,17 @@ def test_max_acquirable_is_the_boundary(
     r = jvm.max_acquirable(g, "t", buyer=buyer, seller=seller, regime=regime, sector=sector)
     if r.stake is None:
         # No stake keeps the target compliant: not the first, not the last.
-        assert _status(g, regime, sector, buyer, seller, Fraction(0)) != "compliant"
-        assert _status(g, regime, sector, buyer, seller, r.available) != "compliant"
+        assert _status(g, regime, sector, buyer, seller, stake=Fraction(0)) != "compliant"
+        assert _status(g, regime, sector, buyer, seller, stake=r.available) != "compliant"
         return
     assert 0 <= r.stake <= r.available
-    at = _status(g, regime, sector, buyer, seller, r.stake)
+    at = _status(g, regime, sector, buyer, seller, stake=r.stake)
     assert (at == "compliant") == r.attained
     room = r.available - r.stake
     if room:
         # Beyond the boundary every stake is a breach: just beyond, and all of it.
         for beyond in (r.stake + room / 997, r.available):
-            assert _status(g, regime, sector, buyer, seller, beyond) != "compliant"
+            assert _status(g, regime, sector, buyer, seller, stake=beyond) != "compliant"
     else:
         assert r.cap_rule is None
 

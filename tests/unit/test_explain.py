@@ -86,7 +86,8 @@ def test_threshold_names_the_intermediate(india: jvm.OwnershipGraph) -> None:
     e = jvm.explain(india, "t", regime="in-fdi")
     # h is 60% British: 60% ≥ 50%, so all of its 20% counts foreign.
     assert [(p.entities, p.product) for p in e.paths] == [(("h", "t"), F(1, 5))]
-    assert e.owners == {"h": F(1, 5)} and e.foreign_share == F(1, 5)
+    assert e.owners == {"h": F(1, 5)}
+    assert e.foreign_share == F(1, 5)
     assert e.counted_foreign == {"h": "foreign share 60% ≥ 50%"}
     assert "h counted wholly foreign: foreign share 60% ≥ 50%" in e.describe()
 
@@ -103,7 +104,8 @@ def test_mirror_rule_looks_through_a_wholly_owned_holder() -> None:
     g.add_holding("in1", "w", "60%")
     e = jvm.explain(g, "t", regime="in-fdi")
     assert [(p.entities, p.product) for p in e.paths] == [(("gb", "w", "t"), F(2, 5))]
-    assert e.foreign_share == F(2, 5) and e.counted_foreign == {}
+    assert e.foreign_share == F(2, 5)
+    assert e.counted_foreign == {}
 
 
 def test_json_form(india: jvm.OwnershipGraph) -> None:

@@ -54,7 +54,8 @@ def test_proportional_from_a_seller(cn: jvm.OwnershipGraph) -> None:
     # 30% + s ≤ 50%  →  s = 20%, reached exactly (the cap is inclusive).
     assert (r.stake, r.attained, r.available) == (F(1, 5), True, F(7, 10))
     assert r.share == F(1, 2)
-    assert r.cap_rule is not None and r.cap_rule.limit == F(1, 2)
+    assert r.cap_rule is not None
+    assert r.cap_rule.limit == F(1, 2)
     move = {"seller": "cn", "buyer": "us"}
     assert status_after(cn, "jv", "cn-beijing-2020", **move, stake=F(1, 5)) == "compliant"
     assert status_after(cn, "jv", "cn-beijing-2020", **move, stake=F(1, 5) + EPSILON) == "breach"
@@ -89,7 +90,8 @@ def test_no_stake_when_already_in_breach() -> None:
     g = jvm.load(jvm.examples.path("beijing-vpn-jv"))
     # The demo is 51.5% foreign against ≤ 50%: no purchase by BT keeps it compliant.
     r = jvm.max_acquirable(g, "jv", buyer="bt-china", seller="partner", regime="cn-beijing-2020")
-    assert r.stake is None and r.attained is False
+    assert r.stake is None
+    assert r.attained is False
 
 
 @pytest.fixture
@@ -216,7 +218,8 @@ def test_minimal_divestment_mixes_holders_when_needed() -> None:
     # h sells 299/80000 ÷ 101/200 = 299/40400.
     d2 = jvm.minimal_divestment(g2, "jv", regime="cn-beijing-2020")
     assert d2.sales == {"us": F(1, 400), "h": F(299, 40400)}
-    assert d2.share == F(1, 2) and d2.attained
+    assert d2.share == F(1, 2)
+    assert d2.attained
 
 
 def test_minimal_divestment_under_a_strict_cap() -> None:
@@ -249,6 +252,7 @@ def test_minimal_divestment_to_a_partly_foreign_buyer() -> None:
     )  # fmt: skip
     assert jvm.check(g, "jv", regime="cn-beijing-2020").foreign_share == F(107, 200)
     d = jvm.minimal_divestment(g, "jv", regime="cn-beijing-2020", buyer="partner")
-    assert d.sales == {"bt": F(7, 186)} and d.share == F(1, 2)
+    assert d.sales == {"bt": F(7, 186)}
+    assert d.share == F(1, 2)
     # To a new, wholly domestic holder BT sells only the excess, 7/200.
     assert jvm.minimal_divestment(g, "jv", regime="cn-beijing-2020").sales == {"bt": F(7, 200)}

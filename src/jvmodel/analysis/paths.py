@@ -11,16 +11,14 @@ all the paths of an owner add up exactly to its share.
 
 from __future__ import annotations
 
+import datetime as dt
 import heapq
 import itertools
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from fractions import Fraction
 from typing import TypeAlias
 
 import attrs
-
-import datetime as dt
-from collections.abc import Iterable
 
 from jvmodel.analysis.lookthrough import (
     UNDISCLOSED,
@@ -301,8 +299,7 @@ def foreign_paths(
     )
     if rule.linear:
         value = {
-            u: phi_u if status[u] is None else (_ONE if status[u] else _ZERO)
-            for u in plan.ultimate
+            u: phi_u if status[u] is None else (_ONE if status[u] else _ZERO) for u in plan.ultimate
         }
         found, cut = contribution_paths(plan, value, phi_u, link=rule.link, max_paths=max_paths)
         # An owner of unknown jurisdiction counts like undisclosed ownership.

@@ -15,6 +15,7 @@ than guess when splitting does not help.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from fractions import Fraction
 from typing import Any
 
@@ -210,8 +211,8 @@ class _Scan:
 
     def __init__(
         self,
-        scenario: Any,
-        check_at: Any,
+        scenario: Callable[[Fraction], OwnershipGraph],
+        check_at: Callable[[OwnershipGraph], CapCheck],
         levels: set[Fraction],
         stakes: list[tuple[Fraction, Fraction]],
         available: Fraction,
@@ -242,9 +243,9 @@ class _Scan:
     def compliant(self, s: Fraction) -> bool:
         return self.at(s).status == "compliant"
 
-    def pieces(self) -> list[tuple[Fraction, Fraction, list[_Piece], bool]]:
-        """(lo, hi, one piece per rule, compliant apart from the figures)."""
-        found = []
+    def pieces(self) -> list[tuple[Fraction, Fraction, list[_Piece]]]:
+        """(lo, hi, the fitted figure of each cap's rule) for each open piece."""
+        found: list[tuple[Fraction, Fraction, list[_Piece]]] = []
         stack = [(lo, hi, 0) for lo, hi in zip(self.cuts, self.cuts[1:], strict=False)][::-1]
         while stack:
             lo, hi, depth = stack.pop()
@@ -272,15 +273,7 @@ class _Scan:
                 middle = lo + width / 2
                 stack.extend([(middle, hi, depth + 1), (lo, middle, depth + 1)])
                 continue
-            # Apart from the figures, the verdict (e.g. domestic control) must hold
-            # on the whole piece: read it where every figure is allowed, if anywhere.
-            middle = self.at(probes[1])
-            caps = [rule.cap_rule for rule in _deciding_rules(middle)]
-            allowed = all(
-                cap.allows(f) for cap, f in zip(caps, self.figures(probes[1]), strict=True)
-            )
-            other_ok = middle.status == "compliant" or not allowed
-            found.append((lo, hi, fitted, other_ok))
+            found.append((lo, hi, fitted))
         return sorted(found, key=lambda p: p[0])
 
     def supremum(self) -> Fraction | None:
@@ -288,22 +281,25 @@ class _Scan:
         for s in self.cuts:
             if self.compliant(s):
                 best = s if best is None else max(best, s)
-        for lo, hi, fitted, other_ok in self.pieces():
-            if not other_ok:
-                continue
+        for lo, hi, fitted in self.pieces():
             caps = [rule.cap_rule for rule in _deciding_rules(self.at(lo + (hi - lo) / 5))]
-            top = hi
-            empty = False
-            low = lo
+            low, top, low_closed, top_closed = lo, hi, False, False
             for piece, cap in zip(fitted, caps, strict=True):
                 allowed = _allowed_set(piece, cap, lo, hi)
                 if allowed is None:
-                    empty = True
                     break
-                low, top = max(low, allowed[0]), min(top, allowed[1])
-            if empty or low > top or (low == top and low in (lo, hi)):
-                continue
-            best = top if best is None else max(best, top)
+                if allowed[0] > low or (allowed[0] == low and not allowed[2]):
+                    low, low_closed = allowed[0], allowed[2]
+                if allowed[1] < top or (allowed[1] == top and not allowed[3]):
+                    top, top_closed = allowed[1], allowed[3]
+            else:
+                if low > top or (low == top and not (low_closed and top_closed)):
+                    continue
+                # Every figure is inside its cap on this part of the piece; whatever
+                # else decides the verdict (domestic control) only changes at the
+                # breakpoints, so one exact check inside it decides the whole part.
+                if self.compliant(low + (top - low) / 2):
+                    best = top if best is None else max(best, top)
         return best
 
 
@@ -321,7 +317,9 @@ def _levels(rules: Regime) -> set[Fraction]:
     return levels
 
 
-def _stake(g: OwnershipGraph, owner: str, owned: str, as_of: dt.date | None) -> tuple[Fraction, Fraction]:
+def _stake(
+    g: OwnershipGraph, owner: str, owned: str, as_of: dt.date | None
+) -> tuple[Fraction, Fraction]:
     for holding in g.holdings_of(owned, as_of=as_of):
         if holding.owner == owner:
             if not isinstance(holding.equity, Fraction) or not isinstance(holding.voting, Fraction):
@@ -390,16 +388,17 @@ def max_acquirable(
 
     >>> import jvmodel as jvm
     >>> g = jvm.load(jvm.examples.path("beijing-vpn-jv"))
-    >>> jvm.max_acquirable(g, "jv", buyer="bt-china", seller="partner", regime="cn-beijing-2020").stake is None
+    >>> regime = "cn-beijing-2020"
+    >>> jvm.max_acquirable(g, "jv", buyer="bt-china", seller="partner", regime=regime).stake is None
     True
-    >>> r = jvm.max_acquirable(g, "jv", buyer="partner", seller="bt-china", regime="cn-beijing-2020")
+    >>> r = jvm.max_acquirable(g, "jv", buyer="partner", seller="bt-china", regime=regime)
     >>> r.stake, r.attained, r.cap_rule  # all of BT's half: the share only falls
     (Fraction(1, 2), True, None)
     """
     rules = get(regime)
     for entity_id in (target, buyer) + (() if seller is None else (seller,)):
         g.entity(entity_id)
-    if buyer == target or seller == target:
+    if target in (buyer, seller):
         raise InvalidEntityError(
             f"buyer or seller is the target {target!r} itself; a company's own shares are treasury",
             field="buyer",
@@ -413,7 +412,9 @@ def max_acquirable(
         )
 
     def check_at(scenario: OwnershipGraph) -> CapCheck:
-        return check(scenario, target, regime=rules, sector=sector, as_of=None, undisclosed=undisclosed)
+        return check(
+            scenario, target, regime=rules, sector=sector, as_of=None, undisclosed=undisclosed
+        )
 
     base = g.as_of(as_of)
     stakes: list[tuple[Fraction, Fraction]] = []
@@ -508,8 +509,9 @@ def minimal_divestment(
     target's figure by ``x·φ(h)``, ``φ(h)`` being the holder's foreign measure
     under the regime's method (by ``x·(φ(h) − φ(buyer))`` for a given buyer).
     The least total ``Σ x_h`` with ``Σ x_h φ(h) ≥ share − cap`` is a
-    fractional knapsack: the holders with the largest ``φ`` sell first.  Each holder's rate is measured exactly on
-    scenario graphs and the linearity verified; the plan is then checked.
+    fractional knapsack: the holders with the largest ``φ`` sell first.  Each
+    holder's rate is measured exactly on scenario graphs and the linearity
+    verified; the plan is then checked.
 
     Examples
     --------
@@ -530,19 +532,22 @@ def minimal_divestment(
         base.entity(buyer)
         if buyer == target:
             raise InvalidEntityError(
-                f"the buyer is the target {target!r} itself; a company's own shares are "
-                "treasury",
+                f"the buyer is the target {target!r} itself; a company's own shares are treasury",
                 field="buyer",
                 value=buyer,
             )
         newcomer = buyer
 
     def check_at(scenario: OwnershipGraph) -> CapCheck:
-        return check(scenario, target, regime=rules, sector=sector, as_of=None, undisclosed=undisclosed)
+        return check(
+            scenario, target, regime=rules, sector=sector, as_of=None, undisclosed=undisclosed
+        )
 
     now = check_at(base)
     if now.status == "compliant":
-        return Divestment(target=target, sales={}, total=_ZERO, attained=True, share=now.foreign_share, check=now)
+        return Divestment(
+            target=target, sales={}, total=_ZERO, attained=True, share=now.foreign_share, check=now
+        )
     rates: list[tuple[Fraction, str, Fraction]] = []
     for holding in base.holdings_of(target):
         equity, _ = _stake(base, holding.owner, target, None)
@@ -555,9 +560,7 @@ def minimal_divestment(
         first = [r.foreign_share for r in _deciding_rules(now)]
         series = [(_ZERO, first), *points]
         rate = (first[0] - points[-1][1][0]) / equity
-        line = all(
-            f[0] == first[0] - rate * s and len(f) == len(first) for s, f in series
-        )
+        line = all(f[0] == first[0] - rate * s and len(f) == len(first) for s, f in series)
         if not line or len(first) != 1:
             raise UnsupportedAnalysisError(
                 f"the foreign share of {target!r} is not linear in the stake of "
@@ -584,10 +587,10 @@ def minimal_divestment(
             f"{format_percent(cap.limit + excess)} above the cap {cap.describe()}",
             reason="not enough",
         )
-    after = base
+    sold_down = base
     for owner, sold in sales.items():
-        after = after.transfer(owner, newcomer, target, sold)
-    result = check_at(after)
+        sold_down = sold_down.transfer(owner, newcomer, target, sold)
+    result = check_at(sold_down)
     return Divestment(
         target=target,
         sales=sales,
@@ -596,4 +599,3 @@ def minimal_divestment(
         share=result.foreign_share,
         check=result,
     )
-
