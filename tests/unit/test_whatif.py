@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from fractions import Fraction
 
 import pytest
@@ -256,3 +257,20 @@ def test_minimal_divestment_to_a_partly_foreign_buyer() -> None:
     assert d.share == F(1, 2)
     # To a new, wholly domestic holder BT sells only the excess, 7/200.
     assert jvm.minimal_divestment(g, "jv", regime="cn-beijing-2020").sales == {"bt": F(7, 200)}
+
+
+def test_dated_structure() -> None:
+    # The bundled file is dated: on 2022-06-30 the fund is still wholly owned by
+    # BSTI (a holding that ends that day), BT and the partner hold 50% each, and
+    # the JV sits exactly on the cap: BT can buy nothing more, nobody must sell.
+    # From 2022-07-01 CalPERS holds 10% of the fund: 1/2 + 1/2 × 3/10 × 1/10 =
+    # 103/200, and BT must sell the excess 3/200.
+    g = jvm.load(jvm.examples.path("beijing-vpn-jv"))
+    before, after = dt.date(2022, 6, 30), dt.date(2022, 7, 1)
+    regime = "cn-beijing-2020"
+    r = jvm.max_acquirable(g, "jv", buyer="bt-china", seller="partner", regime=regime, as_of=before)
+    assert (r.stake, r.attained, r.share) == (0, True, F(1, 2))
+    assert jvm.minimal_divestment(g, "jv", regime=regime, as_of=before).sales == {}
+    d = jvm.minimal_divestment(g, "jv", regime=regime, as_of=after)
+    assert d.sales == {"bt-china": F(3, 200)}
+    assert jvm.check(g, "jv", regime=regime).foreign_share == F(103, 200)  # g unchanged

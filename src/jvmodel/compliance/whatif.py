@@ -15,6 +15,7 @@ than guess when splitting does not help.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Callable
 from fractions import Fraction
 from typing import Any
@@ -413,32 +414,32 @@ def max_acquirable(
 
     def check_at(scenario: OwnershipGraph) -> CapCheck:
         return check(
-            scenario, target, regime=rules, sector=sector, as_of=None, undisclosed=undisclosed
+            scenario, target, regime=rules, sector=sector, as_of=as_of, undisclosed=undisclosed
         )
 
     base = g.as_of(as_of)
     stakes: list[tuple[Fraction, Fraction]] = []
-    equity_b, votes_b = _stake(base, buyer, target, None)
+    equity_b, votes_b = _stake(base, buyer, target, as_of)
     if seller is not None:
-        equity_s, votes_s = _stake(base, seller, target, None)
+        equity_s, votes_s = _stake(base, seller, target, as_of)
         available = equity_s
         per_vote = votes_s / equity_s if equity_s else _ZERO
         stakes += [(equity_b, _ONE), (equity_s, -_ONE), (votes_b, per_vote), (votes_s, -per_vote)]
 
         def scenario(s: Fraction) -> OwnershipGraph:
-            return base.transfer(seller, buyer, target, s) if s else base
+            return base.transfer(seller, buyer, target, s, as_of=as_of) if s else base
 
     else:
         available = _ONE
-        for holding in base.holdings_of(target):
-            equity, votes = _stake(base, holding.owner, target, None)
+        for holding in base.holdings_of(target, as_of=as_of):
+            equity, votes = _stake(base, holding.owner, target, as_of)
             bump = _ONE if holding.owner == buyer else _ZERO
             stakes += [(equity, bump - equity), (votes, bump - votes)]
         if not equity_b:
             stakes.append((_ZERO, _ONE))
 
         def scenario(s: Fraction) -> OwnershipGraph:
-            return base.issue(target, buyer, s) if s else base
+            return base.issue(target, buyer, s, as_of=as_of) if s else base
 
     scan = _Scan(scenario, check_at, _levels(rules), stakes, available)
     best = scan.supremum()
@@ -540,7 +541,7 @@ def minimal_divestment(
 
     def check_at(scenario: OwnershipGraph) -> CapCheck:
         return check(
-            scenario, target, regime=rules, sector=sector, as_of=None, undisclosed=undisclosed
+            scenario, target, regime=rules, sector=sector, as_of=as_of, undisclosed=undisclosed
         )
 
     now = check_at(base)
@@ -549,14 +550,26 @@ def minimal_divestment(
             target=target, sales={}, total=_ZERO, attained=True, share=now.foreign_share, check=now
         )
     rates: list[tuple[Fraction, str, Fraction]] = []
-    for holding in base.holdings_of(target):
-        equity, _ = _stake(base, holding.owner, target, None)
+    levels = _levels(rules)
+    bought, bought_votes = _stake(base, newcomer, target, as_of)
+    for holding in base.holdings_of(target, as_of=as_of):
+        equity, votes = _stake(base, holding.owner, target, as_of)
         if not equity or holding.owner == newcomer:
             continue
+        # Sample the sale at thirds and on both sides of every point where the
+        # seller's or the buyer's stake crosses a level at which a rule steps.
+        per_vote = votes / equity
+        cuts = {equity * k / 3 for k in (1, 2, 3)}
+        for level in levels:
+            cuts.update({equity - level, level - bought})
+            if per_vote:
+                cuts.update({(votes - level) / per_vote, (level - bought_votes) / per_vote})
+        inside = sorted(c for c in cuts if 0 < c <= equity)
+        samples = set(inside) | {(a + b) / 2 for a, b in itertools.pairwise([_ZERO, *inside])}
         points = []
-        for k in (1, 2, 3):
-            after = check_at(base.transfer(holding.owner, newcomer, target, equity * k / 3))
-            points.append((equity * k / 3, [r.foreign_share for r in _deciding_rules(after)]))
+        for sold in sorted(samples):
+            after = check_at(base.transfer(holding.owner, newcomer, target, sold, as_of=as_of))
+            points.append((sold, [r.foreign_share for r in _deciding_rules(after)]))
         first = [r.foreign_share for r in _deciding_rules(now)]
         series = [(_ZERO, first), *points]
         rate = (first[0] - points[-1][1][0]) / equity
@@ -589,7 +602,7 @@ def minimal_divestment(
         )
     sold_down = base
     for owner, sold in sales.items():
-        sold_down = sold_down.transfer(owner, newcomer, target, sold)
+        sold_down = sold_down.transfer(owner, newcomer, target, sold, as_of=as_of)
     result = check_at(sold_down)
     return Divestment(
         target=target,
