@@ -274,3 +274,21 @@ def test_dated_structure() -> None:
     d = jvm.minimal_divestment(g, "jv", regime=regime, as_of=after)
     assert d.sales == {"bt-china": F(3, 200)}
     assert jvm.check(g, "jv", regime=regime).foreign_share == F(103, 200)  # g unchanged
+
+
+def test_minimal_divestment_uses_a_step() -> None:
+    # Korea: "m" is Korean but its largest holder is American with 60% (≥ 15%), so m
+    # counts wholly foreign; a stake of 1% or less of a carrier held through a
+    # company is exempt.  The carrier: us 48.5%, m 1.5%, a Korean 50%: foreign
+    # 48.5% + 1.5% = 50% against ≤ 49%, 1% too much.  us could sell 1% (one for
+    # one); m selling only 0.5% brings its stake to 1%, exempt, and its whole 1.5%
+    # drops out: 48.5%.  The cheapest sale is m's 1/200.
+    g = graph(
+        {"t": ("KR", ["telecom-carrier"]), "us": ("US", []), "m": ("KR", []), "kr": ("KR", [])},
+        [("m", "t", "1.5%"), ("us", "m", "60%"), ("kr", "m", "40%"), ("us", "t", "48.5%"),
+         ("kr", "t", "50%")],
+    )  # fmt: skip
+    assert jvm.check(g, "t", regime="kr-telecom").foreign_share == F(1, 2)
+    d = jvm.minimal_divestment(g, "t", regime="kr-telecom")
+    assert d.sales == {"m": F(1, 200)}
+    assert (d.attained, d.share) == (True, F(97, 200))

@@ -304,6 +304,73 @@ class _Scan:
         return best
 
 
+@attrs.frozen
+class _Segment:
+    """A holder's sale ``x`` in [lo, hi] with the figure ``a + b x`` (the closure of a piece)."""
+
+    lo: Fraction
+    hi: Fraction
+    a: Fraction
+    b: Fraction
+
+
+def _segments(scan: _Scan, target: str) -> list[_Segment]:
+    """A seller's options: each breakpoint exactly, and each piece between them."""
+    segments = [_Segment(cut, cut, scan.figures(cut)[0], _ZERO) for cut in scan.cuts]
+    for lo, hi, fitted in scan.pieces():
+        piece = fitted[0]
+        if piece.c:
+            raise UnsupportedAnalysisError(
+                f"the foreign share of {target!r} is not linear in a sale of its direct "
+                "stakes (a seller is owned through the target); minimal divestment "
+                "needs it piecewise linear",
+                reason="linear-fractional",
+            )
+        segments.append(_Segment(lo, hi, piece.a, piece.b))
+    return segments
+
+
+_MAX_COMBINATIONS = 20000
+
+
+def _cheapest(
+    start: Fraction, excess: Fraction, sellers: list[tuple[str, _Scan, list[_Segment]]]
+) -> dict[str, Fraction] | None:
+    """The least total sale that lowers the figure by ``excess``: for each choice of
+    one segment per seller, a fractional knapsack on the segments' slopes."""
+    count = 1
+    for _, _, segments in sellers:
+        count *= len(segments)
+    if count > _MAX_COMBINATIONS:
+        raise UnsupportedAnalysisError(
+            f"{count} combinations of sales to search (more than {_MAX_COMBINATIONS}); "
+            "minimal divestment is exact for fewer holders or fewer steps",
+            reason="too many combinations",
+        )
+    best: tuple[Fraction, dict[str, Fraction]] | None = None
+    for choice in itertools.product(*(segments for _, _, segments in sellers)):
+        owners = [owner for owner, _, _ in sellers]
+        sold = {owner: seg.lo for owner, seg in zip(owners, choice, strict=True)}
+        need = excess - sum((start - (seg.a + seg.b * seg.lo) for seg in choice), _ZERO)
+        steepest = sorted(
+            (i for i, seg in enumerate(choice) if seg.b < 0 and seg.hi > seg.lo),
+            key=lambda i: (choice[i].b, i),
+        )
+        for i in steepest:
+            if need <= 0:
+                break
+            seg = choice[i]
+            more = min(seg.hi - seg.lo, need / -seg.b)
+            sold[owners[i]] += more
+            need -= more * -seg.b
+        if need > 0:
+            continue
+        total = sum(sold.values(), _ZERO)
+        if best is None or total < best[0]:
+            best = (total, sold)
+    return None if best is None else best[1]
+
+
 def _levels(rules: Regime) -> set[Fraction]:
     """The stakes at which some method of the regime (or control) steps."""
     levels = {_HALF, _ONE}
@@ -549,61 +616,55 @@ def minimal_divestment(
         return Divestment(
             target=target, sales={}, total=_ZERO, attained=True, share=now.foreign_share, check=now
         )
-    rates: list[tuple[Fraction, str, Fraction]] = []
+    cap = now.cap_rule
+    if cap.limit is None or len(_deciding_rules(now)) != 1:
+        raise UnsupportedAnalysisError(
+            f"minimal divestment needs one cap on {target!r}; {rules.name!r} has "
+            f"{len(_deciding_rules(now))} in force on {now.sector!r}",
+            reason="several caps",
+        )
+    start = now.foreign_share
+    excess = start - cap.limit
     levels = _levels(rules)
     bought, bought_votes = _stake(base, newcomer, target, as_of)
+    sellers: list[tuple[str, _Scan, list[_Segment]]] = []
     for holding in base.holdings_of(target, as_of=as_of):
         equity, votes = _stake(base, holding.owner, target, as_of)
         if not equity or holding.owner == newcomer:
             continue
-        # Sample the sale at thirds and on both sides of every point where the
-        # seller's or the buyer's stake crosses a level at which a rule steps.
         per_vote = votes / equity
-        cuts = {equity * k / 3 for k in (1, 2, 3)}
-        for level in levels:
-            cuts.update({equity - level, level - bought})
-            if per_vote:
-                cuts.update({(votes - level) / per_vote, (level - bought_votes) / per_vote})
-        inside = sorted(c for c in cuts if 0 < c <= equity)
-        samples = set(inside) | {(a + b) / 2 for a, b in itertools.pairwise([_ZERO, *inside])}
-        points = []
-        for sold in sorted(samples):
-            after = check_at(base.transfer(holding.owner, newcomer, target, sold, as_of=as_of))
-            points.append((sold, [r.foreign_share for r in _deciding_rules(after)]))
-        first = [r.foreign_share for r in _deciding_rules(now)]
-        series = [(_ZERO, first), *points]
-        rate = (first[0] - points[-1][1][0]) / equity
-        line = all(f[0] == first[0] - rate * s and len(f) == len(first) for s, f in series)
-        if not line or len(first) != 1:
-            raise UnsupportedAnalysisError(
-                f"the foreign share of {target!r} is not linear in the stake of "
-                f"{holding.owner!r} under {rules.name!r}; minimal divestment is computed "
-                "for methods linear at the target",
-                reason="non-linear at the target",
-            )
-        if rate > 0:
-            rates.append((rate, holding.owner, equity))
-    cap = now.cap_rule
-    if cap.limit is None:
-        raise UnsupportedAnalysisError(f"{target!r} is uncapped", reason="uncapped")
-    excess = now.foreign_share - cap.limit
-    sales: dict[str, Fraction] = {}
-    for rate, owner, equity in sorted(rates, key=lambda r: (-r[0], r[1])):
-        if excess <= 0:
-            break
-        sold = min(equity, excess / rate)
-        sales[owner] = sold
-        excess -= sold * rate
-    if excess > 0:
+        stakes = [(equity, -_ONE), (bought, _ONE), (votes, -per_vote), (bought_votes, per_vote)]
+
+        def sale(x: Fraction, seller: str = holding.owner) -> OwnershipGraph:
+            return base.transfer(seller, newcomer, target, x, as_of=as_of) if x else base
+
+        scan = _Scan(sale, check_at, levels, stakes, equity)
+        sellers.append((holding.owner, scan, _segments(scan, target)))
+    plan = _cheapest(start, excess, sellers)
+    if plan is None:
         raise UnsupportedAnalysisError(
-            f"selling every foreign direct stake in {target!r} leaves its foreign share "
-            f"{format_percent(cap.limit + excess)} above the cap {cap.describe()}",
+            f"no sale of direct stakes in {target!r} to "
+            f"{'a domestic buyer' if buyer is None else repr(buyer)} brings its foreign share "
+            f"{format_percent(start)} inside the cap {cap.describe()}",
             reason="not enough",
         )
+    sales = {owner: x for owner, x in sorted(plan.items(), key=lambda i: -i[1]) if x}
+    # The figure is the sum of what each sale changes (the sellers' statuses do
+    # not depend on who holds the target); confirm it exactly where we stop.
+    expected = start - sum(
+        (start - scan.figures(plan[owner])[0] for owner, scan, _ in sellers), _ZERO
+    )
     sold_down = base
     for owner, sold in sales.items():
         sold_down = sold_down.transfer(owner, newcomer, target, sold, as_of=as_of)
     result = check_at(sold_down)
+    if result.foreign_share != expected:
+        raise UnsupportedAnalysisError(
+            f"the sales interact in {target!r} (the foreign share after all of them is "
+            f"{format_share(result.foreign_share)}, not the {format_share(expected)} their "
+            "separate effects add up to); this analysis cannot plan them exactly",
+            reason="sales interact",
+        )
     return Divestment(
         target=target,
         sales=sales,
