@@ -567,9 +567,11 @@ def minimal_divestment(
     Raises
     ------
     UnsupportedAnalysisError
-        If the target's figure is not linear in its direct stakes (a step at
-        the target itself, such as the multiplier's 50%, or a cross-holding
-        through the target); or if no sale of direct stakes is enough.
+        If no sale of direct stakes is enough (undisclosed ownership counted
+        foreign stays); if several caps are in force at once (the FCC's); if a
+        seller is owned through the target (the figure is then not piecewise
+        linear in the sale); or if the sales interact, which the final exact
+        check detects.
 
     Notes
     -----
@@ -577,9 +579,15 @@ def minimal_divestment(
     target's figure by ``x·φ(h)``, ``φ(h)`` being the holder's foreign measure
     under the regime's method (by ``x·(φ(h) − φ(buyer))`` for a given buyer).
     The least total ``Σ x_h`` with ``Σ x_h φ(h) ≥ share − cap`` is a
-    fractional knapsack: the holders with the largest ``φ`` sell first.  Each
-    holder's rate is measured exactly on scenario graphs and the linearity
-    verified; the plan is then checked.
+    fractional knapsack: the holders with the largest ``φ`` sell first.
+
+    Step methods make each holder's effect piecewise linear in its sale (the
+    largest-holder rule's exemption, the mirror rule at 100%, the multiplier
+    at 50%).  The pieces are found exactly as in :func:`max_acquirable`; for
+    each choice of one piece (or breakpoint) per holder the knapsack is solved
+    on the pieces' slopes, and the cheapest choice wins.  The plan is then
+    checked on the scenario graph: the sum of the sales' separate effects must
+    be the figure found.
 
     Examples
     --------
