@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import pickle
 from fractions import Fraction
 
 import pytest
@@ -123,3 +124,14 @@ def test_paths_refused_after_the_graph_changed() -> None:
     g.add_entity("late", jurisdiction="US")
     with pytest.raises(jvm.UnsupportedAnalysisError, match="changed since 'jv' was checked"):
         r.paths  # noqa: B018
+
+
+def test_checks_pickle_with_the_paths_computed_so_far() -> None:
+    g = jvm.load(jvm.examples.path("beijing-vpn-jv"))
+    r = jvm.check(g, "jv", regime="cn-beijing-2020")
+    fresh = pickle.loads(pickle.dumps(r))  # the graph does not travel with it
+    assert fresh == r
+    with pytest.raises(jvm.UnsupportedAnalysisError, match="not computed before it was pickled"):
+        fresh.paths  # noqa: B018
+    assert len(r.paths) == 2  # BT's path and CalPERS's
+    assert pickle.loads(pickle.dumps(r)).paths == r.paths

@@ -13,7 +13,7 @@ benchmark worded as such, and statuses a cyclic structure leaves ambiguous.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from fractions import Fraction
 from typing import Any, Literal, TypeAlias
 
@@ -101,9 +101,7 @@ class CapCheck:
     upper: Fraction | None = None
     ambiguous: tuple[str, ...] = ()
     foreign_controllers: tuple[str, ...] = ()
-    _paths_source: Callable[[], tuple[tuple[Path, ...], bool]] | None = attrs.field(
-        default=None, eq=False, repr=False
-    )
+    _paths_source: _PathSource | None = attrs.field(default=None, eq=False, repr=False)
 
     @property
     def paths(self) -> tuple[Path, ...]:
@@ -422,7 +420,14 @@ def _check_cap(setting: _Setting, cap: Cap) -> CapCheck | str:
             f"{target!r} is controlled by a foreign entity"
         )
     return CapCheck(
-        paths_source=_paths_source(setting, subject, share, attribution, options),
+        paths_source=_PathSource(
+            setting.g,
+            target=target,
+            subject=subject,
+            share=share,
+            looked_through=attribution is not None,
+            options=options,
+        ),
         target=target,
         regime=setting.rules.name,
         sector=setting.sector,
@@ -440,34 +445,57 @@ def _check_cap(setting: _Setting, cap: Cap) -> CapCheck | str:
     )
 
 
-def _paths_source(
-    setting: _Setting,
-    subject: str,
-    share: Fraction,
-    attribution: Attribution | None,
-    options: dict[str, Any],
-) -> Callable[[], tuple[tuple[Path, ...], bool]]:
-    """Computes the paths when they are first asked for (checks stay fast)."""
-    g, version = setting.g, setting.g.version
-    found: list[tuple[tuple[Path, ...], bool]] = []
+class _PathSource:
+    """Computes a check's paths when they are first asked for (checks stay fast).
 
-    def source() -> tuple[tuple[Path, ...], bool]:
-        if not found:
-            if g.version != version:
-                raise UnsupportedAnalysisError(
-                    f"the graph has changed since {setting.target!r} was checked (version "
-                    f"{version}, now {g.version}); check it again to see its paths",
-                    reason="graph changed",
-                )
-            if attribution is None:  # a parent counted by its own jurisdiction
-                whole = Path(owner=subject, entities=(subject,), product=share)
-                found.append(((whole,) if share else (), False))
-            else:
-                paths, cut = foreign_paths(g, subject, **options)
-                found.append((tuple(paths), cut))
-        return found[0]
+    Pickles without the graph: paths already computed travel with the check;
+    otherwise they are no longer available after unpickling.
+    """
 
-    return source
+    def __init__(
+        self,
+        g: OwnershipGraph | None,
+        *,
+        target: str,
+        subject: str,
+        share: Fraction,
+        looked_through: bool,
+        options: dict[str, Any],
+    ) -> None:
+        self.g = g
+        self.version = g.version if g is not None else -1
+        self.target = target
+        self.subject = subject
+        self.share = share
+        self.looked_through = looked_through
+        self.options = options
+        self.found: tuple[tuple[Path, ...], bool] | None = None
+
+    def __call__(self) -> tuple[tuple[Path, ...], bool]:
+        if self.found is not None:
+            return self.found
+        if self.g is None:
+            raise UnsupportedAnalysisError(
+                f"the paths of the check of {self.target!r} were not computed before it "
+                "was pickled, and the graph does not travel with it; check it again",
+                reason="graph not available",
+            )
+        if self.g.version != self.version:
+            raise UnsupportedAnalysisError(
+                f"the graph has changed since {self.target!r} was checked (version "
+                f"{self.version}, now {self.g.version}); check it again to see its paths",
+                reason="graph changed",
+            )
+        if not self.looked_through:  # a parent counted by its own jurisdiction
+            whole = Path(owner=self.subject, entities=(self.subject,), product=self.share)
+            self.found = ((whole,) if self.share else (), False)
+        else:
+            paths, cut = foreign_paths(self.g, self.subject, **self.options)
+            self.found = (tuple(paths), cut)
+        return self.found
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {**self.__dict__, "g": None}
 
 
 def _foreign_controllers(setting: _Setting, method: Method, measure: Measure) -> tuple[str, ...]:
