@@ -24,7 +24,9 @@ from jvmodel.analysis.lookthrough import (
 )
 from jvmodel.analysis.power import voting_power
 from jvmodel.compliance.check import CapCheck, check, foreign_share
+from jvmodel.compliance.explain import Explanation, explain
 from jvmodel.compliance.timeline import Period, Timeline, timeline
+from jvmodel.compliance.whatif import Acquisition, Divestment, max_acquirable, minimal_divestment
 from jvmodel.display import draw, to_dot, to_svg
 from jvmodel.errors import (
     CircularOwnershipError,
@@ -60,6 +62,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "UNDISCLOSED",
+    "Acquisition",
     "Attribution",
     "BodsWarning",
     "Cap",
@@ -69,9 +72,11 @@ __all__ = [
     "ControlLink",
     "DeclaredCheck",
     "DeclaredInterest",
+    "Divestment",
     "DuplicateEntityError",
     "DuplicateHoldingError",
     "Entity",
+    "Explanation",
     "Holding",
     "Interval",
     "InvalidEntityError",
@@ -96,13 +101,16 @@ __all__ = [
     "draw",
     "effective_ownership",
     "examples",
+    "explain",
     "foreign_contributions",
     "foreign_share",
     "format_percent",
     "format_share",
     "from_pandas",
     "load",
+    "max_acquirable",
     "methods",
+    "minimal_divestment",
     "parse_share",
     "read_bods",
     "read_csv",

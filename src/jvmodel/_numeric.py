@@ -369,3 +369,13 @@ class Interval:
     def is_point(self) -> bool:
         """Whether the interval holds exactly one value."""
         return self.lower == self.upper
+
+    def describe(self) -> str:
+        """The interval with exact ends, brackets showing which belong to it.
+
+        >>> Interval(lower=Fraction(1, 4), upper=Fraction(1, 3), lower_closed=False).describe()
+        '(25%, 1/3]'
+        """
+        left = "[" if self.lower_closed else "("
+        right = "]" if self.upper_closed else ")"
+        return f"{left}{format_share(self.lower)}, {format_share(self.upper)}{right}"

@@ -24,6 +24,7 @@ from jvmodel._numeric import Interval, format_percent
 from jvmodel.analysis.lookthrough import UNDISCLOSED, effective_ownership
 from jvmodel.analysis.methods import get_method
 from jvmodel.compliance.check import CapCheck, check
+from jvmodel.compliance.explain import explain
 from jvmodel.errors import JVModelError
 from jvmodel.graph import OwnershipGraph
 from jvmodel.io.native import load
@@ -181,10 +182,19 @@ def _run_check(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _run_explain(args: argparse.Namespace, out: TextIO) -> int:
-    g, result = _load_and_check(args)
+    g = load(args.file)
+    explained = explain(
+        g,
+        args.target,
+        regime=args.regime,
+        sector=args.sector,
+        as_of=args.as_of,
+        undisclosed=args.undisclosed,
+    )
+    result = explained.check
     owners = effective_ownership(g, args.target, measure=result.measure, as_of=args.as_of)  # type: ignore[arg-type]
     if args.format == "json":
-        payload = result.to_dict()
+        payload = explained.to_dict()
         payload["ultimate_owners"] = {
             owner: {"exact": _exact_text(share), "percent": _pct(share)}
             for owner, share in owners.items()
@@ -193,6 +203,17 @@ def _run_explain(args: argparse.Namespace, out: TextIO) -> int:
         out.write("\n")
         return EXIT_STATUS[result.status]
     _write_check(result, g, out)
+    if explained.paths:
+        out.write("\nforeign share by path (largest first):\n")
+        for path in explained.paths:
+            through = "".join(
+                f"  [through the cross-holding {', '.join(cycle)}]" for cycle in path.cycles
+            )
+            out.write(f"  {_pct(path.product):>8}  {path.describe()}{through}\n")
+        if explained.truncated:
+            out.write("  … more paths left out\n")
+    for entity_id, reason in explained.counted_foreign.items():
+        out.write(f"\n{entity_id} counts wholly foreign: {reason}\n")
     out.write(f"\nall ultimate owners ({result.measure}, look-through):\n")
     for owner, share in owners.items():
         if owner == UNDISCLOSED:

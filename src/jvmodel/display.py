@@ -39,6 +39,7 @@ import networkx as nx
 from jvmodel._numeric import Interval, Range, format_percent, format_share
 from jvmodel.analysis.lookthrough import UNDISCLOSED, is_foreign
 from jvmodel.compliance.check import CapCheck, check, foreign_share
+from jvmodel.compliance.explain import Explanation
 from jvmodel.errors import JVModelError, MissingDependencyError, UnsupportedAnalysisError
 from jvmodel.graph import OwnershipGraph
 from jvmodel.model import Entity, Holding
@@ -52,6 +53,7 @@ __all__ = [
     "Cell",
     "check_html",
     "draw",
+    "explanation_html",
     "graph_html",
     "html_table",
     "status_badge",
@@ -487,6 +489,50 @@ def check_html(result: CapCheck) -> str:
             f'<p style="font-size:11px;opacity:.75">Cap source: '
             f"{html.escape(result.cap_rule.source)}</p>"
         )
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def explanation_html(explained: Explanation) -> str:
+    """The HTML display of an :class:`~jvmodel.Explanation`.
+
+    The check's display (:func:`check_html`), then the contributing paths,
+    largest first, each with its product and its part of the foreign share,
+    and the intermediates counted wholly foreign with the test they failed.
+
+    Examples
+    --------
+    >>> import jvmodel as jvm
+    >>> g = jvm.load(jvm.examples.path("beijing-vpn-jv"))
+    >>> text = explanation_html(jvm.explain(g, "jv", regime="cn-beijing-2020"))
+    >>> "bt → bt-global → bt-china → jv" in text, "Paths" in text
+    (True, True)
+    """
+    total = explained.foreign_share
+    parts = ['<div class="jvm-explanation">', check_html(explained.check)]
+    if explained.paths:
+        rows = (
+            [
+                path.describe()
+                + "".join(f" (through the cross-holding {', '.join(c)})" for c in path.cycles),
+                path.product,
+                path.product / total if total else None,
+            ]
+            for path in explained.paths
+        )
+        caption = "Paths" + (" (the largest; more left out)" if explained.truncated else "")
+        parts.append(
+            html_table(
+                ["path", "share of target", "part of the foreign share"], rows, caption=caption
+            )
+        )
+    if explained.counted_foreign:
+        items = "".join(
+            f"<li><strong>{html.escape(entity)}</strong> counts wholly foreign: "
+            f"{html.escape(reason)}</li>"
+            for entity, reason in explained.counted_foreign.items()
+        )
+        parts.append(f"<p><strong>Counted wholly foreign</strong></p><ul>{items}</ul>")
     parts.append("</div>")
     return "".join(parts)
 

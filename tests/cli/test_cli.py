@@ -119,3 +119,20 @@ def test_console_script_runs() -> None:
     )
     assert result.returncode == 0
     assert "cn-beijing-2020" in result.stdout
+
+
+def test_explain_prints_the_paths() -> None:
+    # BT: 1 × 1 × 1/2 = 50% through its two wholly owned layers; CalPERS 1/10 × 3/10
+    # × 1/2 = 1.5% through the fund and the partner.
+    status, text = run("explain", DEMO, "--target", "jv", "--regime", "cn-beijing-2020")
+    assert status == 1
+    assert "50%  bt → bt-global → bt-china → jv" in text
+    assert "1.5%  calpers → zgc-fund → partner → jv" in text
+    status, text = run(
+        "explain", DEMO, "--target", "jv", "--regime", "cn-beijing-2020", "--format", "json"
+    )
+    paths = json.loads(text)["paths"]
+    assert [(p["entities"][0], p["product"]["exact"]) for p in paths] == [
+        ("bt", "1/2"),
+        ("calpers", "3/200"),
+    ]

@@ -31,6 +31,7 @@ def test_pages_with_examples_exist() -> None:
         "howto/draw.md",
         "howto/bods.md",
         "howto/ranges.md",
+        "howto/whatif.md",
     } <= names
 
 

@@ -170,3 +170,20 @@ def test_plain_reprs_stay_short() -> None:
     assert repr(g) == "<OwnershipGraph: 11 entities, 11 holdings, 0 control links>"
     result = jvm.check(g, "jv", regime="cn-beijing-2020")
     assert len(repr(result)) < 120
+
+
+def test_explanation_html_shows_paths_and_reasons() -> None:
+    # India: "h" is 60% British (≥ 50%), so its whole 20% counts foreign.
+    g = jvm.OwnershipGraph()
+    g.add_entity("t", jurisdiction="IN", sectors=["digital-news"])
+    for e, country in [("r", "IN"), ("h", "IN"), ("gb", "GB"), ("in1", "IN")]:
+        g.add_entity(e, jurisdiction=country)
+    g.add_holding("r", "t", "80%")
+    g.add_holding("h", "t", "20%")
+    g.add_holding("gb", "h", "60%")
+    g.add_holding("in1", "h", "40%")
+    text = jvm.explain(g, "t", regime="in-fdi")._repr_html_()
+    assert "h → t" in text
+    assert "counts wholly foreign: foreign share 60% ≥ 50%" in text
+    assert "BREACH" not in text  # 20% is inside the 26% cap
+    assert "COMPLIANT" in text

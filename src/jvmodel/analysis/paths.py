@@ -11,17 +11,36 @@ all the paths of an owner add up exactly to its share.
 
 from __future__ import annotations
 
+import datetime as dt
 import heapq
 import itertools
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from fractions import Fraction
 from typing import TypeAlias
 
 import attrs
 
-from jvmodel.analysis.lookthrough import UNDISCLOSED, Upstream, _solve
+from jvmodel._numeric import Interval
+from jvmodel.analysis.lookthrough import (
+    UNDISCLOSED,
+    Attribution,
+    Measure,
+    UndisclosedPolicy,
+    Upstream,
+    _apply_policy,
+    _check_policy,
+    _collect,
+    _ground,
+    _host_country,
+    _solve,
+    _stop_rule,
+    attribute,
+)
+from jvmodel.analysis.methods import Holder, Link, Method, get_method
+from jvmodel.errors import UnsupportedAnalysisError
+from jvmodel.graph import OwnershipGraph
 
-__all__ = ["Path", "contribution_paths"]
+__all__ = ["Path", "contribution_paths", "foreign_paths"]
 
 _ZERO = Fraction(0)
 _ONE = Fraction(1)
@@ -156,3 +175,164 @@ def contribution_paths(
         for holder, stake in plan.holders[node]:
             push(weight * link(stake), holder, (holder, *below), cycles, holder)
     return found, False
+
+
+def _plan(
+    g: OwnershipGraph,
+    target: str,
+    rule: Method,
+    *,
+    host: str | None,
+    measure: Measure,
+    undisclosed: UndisclosedPolicy,
+    as_of: dt.date | None,
+    foreign: tuple[str, ...],
+    incorporation: bool,
+) -> tuple[Upstream, dict[str, bool | None], Fraction]:
+    host_code = _host_country(host)
+    _check_policy(undisclosed)
+    plan = _collect(
+        g,
+        target,
+        measure=measure,
+        as_of=as_of,
+        stop=_stop_rule(rule, host_code, foreign, incorporation),
+    )
+    status = _ground(plan, host_code, foreign)
+    plan, phi_u = _apply_policy(plan, status, undisclosed)
+    return plan, status, phi_u
+
+
+def _exact(value: Fraction | Interval) -> Fraction:
+    """A value of an exact attribution (paths are only traced on exact stakes)."""
+    if isinstance(value, Interval):
+        raise UnsupportedAnalysisError(
+            "paths are traced on exact stakes; this structure has ranged stakes",
+            reason="ranged stake",
+        )
+    return value
+
+
+def _counted_paths(
+    plan: Upstream, attribution: Attribution, rule: Method, unknown: Fraction
+) -> list[Path]:
+    """The paths of a non-linear method: each runs up to the holder whose status
+    the method counts (wholly foreign, or an ultimate owner), and looks through
+    a holder only where the method passes on its raw share (the mirror rule)."""
+    found: list[Path] = []
+
+    def expand(node: str, weight: Fraction, below: tuple[str, ...]) -> None:
+        if weight * plan.undisclosed.get(node, _ZERO) * unknown:
+            share = weight * plan.undisclosed[node] * unknown
+            found.append(Path(owner=UNDISCLOSED, entities=below, product=share))
+        for holder, stake in plan.holders.get(node, ()):
+            ultimate = holder not in plan.holders
+            value = _exact(attribution.values.get(holder, _ZERO))
+            raw = _exact(attribution.raw.get(holder, value))
+            link = Link(
+                holder=Holder(
+                    id=holder,
+                    entity=plan.entities[holder],
+                    stake=stake,
+                    votes=stake,
+                    value=value,
+                    raw=raw,
+                    ultimate=ultimate,
+                ),
+                owned=plan.entities[node],
+                stake=stake,
+                into_target=node == plan.target,
+            )
+            carried = rule.carry(link)
+            path = (holder, *below)
+            if not carried:
+                continue
+            mirrored = not ultimate and carried != stake * value and holder not in below
+            if mirrored and carried == stake * raw:
+                expand(holder, weight * stake, path)
+            else:
+                found.append(Path(owner=holder, entities=path, product=weight * carried))
+
+    expand(plan.target, _ONE, (plan.target,))
+    return found
+
+
+def foreign_paths(
+    g: OwnershipGraph,
+    target: str,
+    *,
+    host: str | None = None,
+    method: str | Method = "proportional",
+    measure: Measure = "equity",
+    undisclosed: UndisclosedPolicy = "foreign",
+    as_of: dt.date | None = None,
+    foreign: Iterable[str] = (),
+    incorporation: bool = False,
+    max_paths: int = 1000,
+) -> tuple[list[Path], bool]:
+    """The paths that make up the foreign share of ``target``, largest first.
+
+    Takes the parameters of :func:`jvmodel.foreign_share`.  Under a linear
+    method the paths run to the foreign ultimate owners (and the undisclosed
+    parts counted foreign), a cross-holding passed as one step (see
+    :func:`contribution_paths`); the products add up exactly to the foreign
+    share.  Under a non-linear method (threshold, presence, largest holder)
+    each path runs up to the holder whose status the method counts: an
+    intermediate counted wholly foreign ends its path, its stake counting in
+    full; the products add up to the target's figure.
+
+    Returns
+    -------
+    (list of Path, bool)
+        The paths, and whether the list was cut short at ``max_paths``.
+
+    Examples
+    --------
+    >>> import jvmodel as jvm
+    >>> from jvmodel.analysis.paths import foreign_paths
+    >>> g = jvm.load(jvm.examples.path("beijing-vpn-jv"))
+    >>> paths, _ = foreign_paths(g, "jv", host="CN", foreign=["HK"])
+    >>> [(p.describe(), p.product) for p in paths]  # doctest: +NORMALIZE_WHITESPACE
+    [('bt → bt-global → bt-china → jv', Fraction(1, 2)),
+     ('calpers → zgc-fund → partner → jv', Fraction(3, 200))]
+    """
+    rule = get_method(method)
+    listed = tuple(foreign)
+    plan, status, phi_u = _plan(
+        g,
+        target,
+        rule,
+        host=host,
+        measure=measure,
+        undisclosed=undisclosed,
+        as_of=as_of,
+        foreign=listed,
+        incorporation=incorporation,
+    )
+    if rule.linear:
+        value = {
+            u: phi_u if status[u] is None else (_ONE if status[u] else _ZERO) for u in plan.ultimate
+        }
+        found, cut = contribution_paths(plan, value, phi_u, link=rule.link, max_paths=max_paths)
+        # An owner of unknown jurisdiction counts like undisclosed ownership.
+        found = [
+            attrs.evolve(p, owner=UNDISCLOSED) if status.get(p.owner, True) is None else p
+            for p in found
+        ]
+        return found, cut
+    attribution = attribute(
+        g,
+        target,
+        host=host,
+        method=rule,
+        measure=measure,
+        undisclosed=undisclosed,
+        as_of=as_of,
+        foreign=listed,
+        incorporation=incorporation,
+    )
+    found = sorted(
+        _counted_paths(plan, attribution, rule, phi_u),
+        key=lambda p: (-p.product, p.entities),
+    )
+    return found[:max_paths], len(found) > max_paths

@@ -31,6 +31,7 @@ from jvmodel.analysis.lookthrough import (
 )
 from jvmodel.analysis.lookthrough import foreign_share as _foreign_share
 from jvmodel.analysis.methods import Method, get_method
+from jvmodel.analysis.paths import Path, foreign_paths
 from jvmodel.errors import UnknownSectorError, UnsupportedAnalysisError
 from jvmodel.graph import OwnershipGraph
 from jvmodel.regimes import Cap, Regime, get
@@ -121,6 +122,9 @@ class CapCheck:
     foreign_controllers : tuple of str
         Entities counted foreign that control the target (see
         :func:`jvmodel.controllers`).
+    paths : tuple of Path
+        The paths that make up ``foreign_share``, largest first (computed when
+        first read; see :attr:`paths`).
     """
 
     target: str
@@ -139,11 +143,46 @@ class CapCheck:
     upper: Fraction | Interval | None = None
     ambiguous: tuple[str, ...] = ()
     foreign_controllers: tuple[str, ...] = ()
+    _paths_source: _PathSource | None = attrs.field(default=None, eq=False, repr=False)
+
+    @property
+    def paths(self) -> tuple[Path, ...]:
+        """The paths that make up ``foreign_share``, largest first, each with its product.
+
+        Under a linear method they run to the foreign ultimate owners (a
+        cross-holding passed as one exact step) and their products add up to
+        ``foreign_share``; under a threshold, presence or largest-holder method
+        they run up to the holders the method counts (an intermediate counted
+        wholly foreign ends its path).  Computed when first read, from the graph
+        as it was checked; at most 1000 paths (see :func:`jvmodel.explain`).
+
+        Raises
+        ------
+        UnsupportedAnalysisError
+            If the graph has changed since the check.
+        """
+        return () if self._paths_source is None else self._paths_source()[0]
 
     @property
     def cap(self) -> Fraction | None:
         """The limit as a fraction; None when the sector is uncapped."""
         return self.cap_rule.limit
+
+    def exact_share(self) -> Fraction:
+        """The foreign share as a single fraction; refuses an interval.
+
+        What-if questions and explanations need one figure: with ranged stakes
+        the share is an :class:`~jvmodel.Interval`, and they refuse it clearly.
+        """
+        share = self.foreign_share
+        if isinstance(share, Interval):
+            raise UnsupportedAnalysisError(
+                f"the foreign share of {self.target!r} is the interval {share.describe()} "
+                "because some stakes are ranges; this question needs exact stakes",
+                reason="ranged stake",
+                entity=self.target,
+            )
+        return share
 
     @property
     def compliant(self) -> bool | None:
@@ -462,6 +501,14 @@ def _check_cap(setting: _Setting, cap: Cap) -> CapCheck | str:
             f"{target!r} is controlled by a foreign entity"
         )
     return CapCheck(
+        paths_source=_PathSource(
+            setting.g,
+            target=target,
+            subject=subject,
+            share=share,
+            looked_through=attribution is not None,
+            options=options,
+        ),
         target=target,
         regime=setting.rules.name,
         sector=setting.sector,
@@ -477,6 +524,66 @@ def _check_cap(setting: _Setting, cap: Cap) -> CapCheck | str:
         upper=upper,
         ambiguous=ambiguous,
     )
+
+
+class _PathSource:
+    """Computes a check's paths when they are first asked for (checks stay fast).
+
+    Pickles without the graph: paths already computed travel with the check;
+    otherwise they are no longer available after unpickling.
+    """
+
+    def __init__(
+        self,
+        g: OwnershipGraph | None,
+        *,
+        target: str,
+        subject: str,
+        share: Fraction | Interval,
+        looked_through: bool,
+        options: dict[str, Any],
+    ) -> None:
+        self.g = g
+        self.version = g.version if g is not None else -1
+        self.target = target
+        self.subject = subject
+        self.share = share
+        self.looked_through = looked_through
+        self.options = options
+        self.found: tuple[tuple[Path, ...], bool] | None = None
+
+    def __call__(self) -> tuple[tuple[Path, ...], bool]:
+        if self.found is not None:
+            return self.found
+        if self.g is None:
+            raise UnsupportedAnalysisError(
+                f"the paths of the check of {self.target!r} were not computed before it "
+                "was pickled, and the graph does not travel with it; check it again",
+                reason="graph not available",
+            )
+        if self.g.version != self.version:
+            raise UnsupportedAnalysisError(
+                f"the graph has changed since {self.target!r} was checked (version "
+                f"{self.version}, now {self.g.version}); check it again to see its paths",
+                reason="graph changed",
+            )
+        if not self.looked_through:  # a parent counted by its own jurisdiction
+            share = self.share
+            if isinstance(share, Interval):
+                raise UnsupportedAnalysisError(
+                    f"the foreign share of {self.target!r} is an interval; paths are traced "
+                    "on exact stakes",
+                    reason="ranged stake",
+                )
+            whole = Path(owner=self.subject, entities=(self.subject,), product=share)
+            self.found = ((whole,) if share else (), False)
+        else:
+            paths, cut = foreign_paths(self.g, self.subject, **self.options)
+            self.found = (tuple(paths), cut)
+        return self.found
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {**self.__dict__, "g": None}
 
 
 def _foreign_controllers(setting: _Setting, method: Method, measure: Measure) -> tuple[str, ...]:
