@@ -83,6 +83,8 @@ def parse_share(value: object, *, what: str = "share") -> Fraction:
     ...
     jvmodel.errors.InvalidShareError: share '50' is a bare number above 1; ... write '50%' ...
     """
+    if type(value) is Fraction and 0 <= value.numerator <= value.denominator:
+        return value  # the common case when records are built in bulk: already exact
     share = _to_fraction(value, what)
     if share < 0:
         raise InvalidShareError(
