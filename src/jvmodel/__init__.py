@@ -10,11 +10,12 @@ foreign-ownership caps of bundled regimes.
 'breach'
 """
 
-from jvmodel import examples, regimes
+from jvmodel import examples, regimes, synthetic
 from jvmodel._numeric import Interval, Range, format_percent, format_share, parse_share
 from jvmodel.analysis import methods
 from jvmodel.analysis.lookthrough import UNDISCLOSED, effective_ownership, foreign_contributions
 from jvmodel.compliance.check import CapCheck, check, foreign_share
+from jvmodel.compliance.report import Report, ReportRow, check_all, foreign_shares
 from jvmodel.errors import (
     CircularOwnershipError,
     DuplicateEntityError,
@@ -54,6 +55,8 @@ __all__ = [
     "OwnershipGraph",
     "Range",
     "Regime",
+    "Report",
+    "ReportRow",
     "SchemaError",
     "UnknownEntityError",
     "UnknownRegimeError",
@@ -61,10 +64,12 @@ __all__ = [
     "UnsupportedAnalysisError",
     "__version__",
     "check",
+    "check_all",
     "effective_ownership",
     "examples",
     "foreign_contributions",
     "foreign_share",
+    "foreign_shares",
     "format_percent",
     "format_share",
     "load",
@@ -72,4 +77,5 @@ __all__ = [
     "parse_share",
     "regimes",
     "save",
+    "synthetic",
 ]

@@ -1,5 +1,14 @@
 """Where analysis meets caps: checks, reports and what-if questions."""
 
 from jvmodel.compliance.check import CapCheck, check, foreign_share
+from jvmodel.compliance.report import Report, ReportRow, check_all, foreign_shares
 
-__all__ = ["CapCheck", "check", "foreign_share"]
+__all__ = [
+    "CapCheck",
+    "Report",
+    "ReportRow",
+    "check",
+    "check_all",
+    "foreign_share",
+    "foreign_shares",
+]
