@@ -320,8 +320,9 @@ class OwnershipGraph:
                         (owner, owned, {"holdings": (found[0],), "controls": controls_here})
                     )
                     continue
+                grouped = _by_owner(found)  # duplicates first, as add_holding does
                 _check_bulk_allocation(owned, found)
-                for owner, records in _by_owner(found).items():
+                for owner, records in grouped.items():
                     controls_here = links.pop((owner, owned), ()) if links else ()
                     edges.append((owner, owned, {"holdings": records, "controls": controls_here}))
             edges.extend(

@@ -78,8 +78,8 @@ def registry(
         regime (persons by nationality; whole foreign groups, offshore funds,
         sovereign holders, and floats listed abroad or in Hong Kong).
     cross_holding_fraction : float
-        The fraction of entities that sit on a cross-holding cycle: a subsidiary
-        holding 0.5% to 10% of its parent (or grandparent) within one group.
+        The fraction of entities that sit on a cross-holding cycle: two or three
+        sister companies of one group holding 0.5% to 10% of each other.
     max_depth : int
         The longest chain of holdings (at least 2).
     ranges_fraction : float
@@ -217,6 +217,7 @@ class _Builder:
         self.foreign_companies: list[int] = []
         self.domestic_companies: list[int] = []
         self.clean_companies: list[int] = []  # wholly domestic and fully disclosed upstream
+        self.pure_foreign: list[int] = []  # wholly foreign and fully disclosed upstream
 
     # -- entities and holdings ----------------------------------------------------
 
@@ -380,6 +381,7 @@ class _Builder:
         state_owned = not foreign and not listed and not trust and self.chance(0.15)
         clean = not foreign and not listed and not state_owned and self.chance(0.5)
         made = 0
+        pure = False
         holders: list[tuple[int, int]] = []
         if listed:
             venue = country if foreign else ("HK" if self.chance(0.2) else self.host)
@@ -407,9 +409,10 @@ class _Builder:
             else:
                 pool = self.persons
             disclosed = _BP if clean or self.chance(0.6) else 9000
+            pure = pool is self.foreign_persons and disclosed == _BP
             for share in _split(self.rng, disclosed, self.between(1, 5)):
                 person = self.pick(pool)
-                self.pinned[person] = self.pinned[person] or clean
+                self.pinned[person] = self.pinned[person] or clean or pure
                 holders.append((person, share))
         top_level = 1 + max(self.level[h] for h, _ in holders)
         assert top_level <= self.max_depth - 1
@@ -423,11 +426,16 @@ class _Builder:
             self.hold(top, top, min(self.room(top), self.between(50, 300)))  # treasury shares
         members = [top]
         self.register_company(top, foreign=foreign, clean=clean)
+        pure = pure and self.room(top) == 0
+        if pure:
+            self.pure_foreign.append(top)
         while len(members) < size:
             member = self.subsidiary(members, foreign=foreign, clean=clean, country=country)
             if member < 0:
                 break
             members.append(member)
+            if pure and self.stake[self.largest[member]] == _BP and self.level[member] <= 2:
+                self.pure_foreign.append(member)  # wholly owned from the pure top down
             made += 1
         return made
 
@@ -523,8 +531,14 @@ class _Builder:
         else:
             foreign_stake = self.between(1000, 5000)
         foreign_partner = self.pick(self.foreign_companies or self.domestic_companies)
-        exact_half = foreign_stake == _BP // 2 and bool(self.clean_companies) and self.chance(0.6)
+        exact_half = (
+            foreign_stake == _BP // 2
+            and bool(self.clean_companies and self.pure_foreign)
+            and self.chance(0.6)
+        )
         if exact_half:
+            # Wholly foreign and wholly domestic partners: exactly 50% foreign.
+            foreign_partner = self.pick(self.pure_foreign)
             domestic = [self.pick(self.clean_companies)]
             undisclosed = 0
         else:
@@ -573,9 +587,11 @@ class _Builder:
     def cross_holdings(self, members: int) -> None:
         """Put ``members`` entities on cycles of two or three inside their groups.
 
-        A cycle is a subsidiary holding part of its parent (or grandparent), or
-        sister companies holding parts of each other.  Every cycle keeps an
-        owner outside it (the parent of its highest member), so none is closed.
+        A cycle is two or three sister companies holding parts of each other in
+        a ring.  Every cycle keeps an owner outside it (the sisters' parent), so
+        none is closed.  Sisters sit on the same level, so a cycle makes no chain
+        longer (a subsidiary holding part of its parent would lift everything
+        else the parent holds to the subsidiary's level).
         """
         if members == 0:
             return
@@ -601,10 +617,8 @@ class _Builder:
             cycle = self.cycle_at(node, size, children, used)
             if cycle is None:
                 continue
-            for holder, held in cycle:
-                used[holder] = used[held] = 1
-            if size == 3 and len(cycle) == 1:
-                used[self.tree_parent[node]] = 1  # the middle of a three-generation cycle
+            for holder, _ in cycle:
+                used[holder] = 1
             cycles.append(cycle)
             if size == 3:
                 triples -= 1
@@ -631,18 +645,12 @@ class _Builder:
     def cycle_at(
         self, node: int, size: int, children: dict[int, list[int]], used: bytearray
     ) -> list[tuple[int, int]] | None:
-        """New holdings closing a cycle of ``size`` unused members through ``node``."""
-        parent = self.tree_parent[node]
-        up = [parent]
-        if size == 3 and parent >= 0 and self.tree_parent[parent] >= 0:
-            up.append(self.tree_parent[parent])
-        if len(up) == size - 1 and not any(used[i] for i in up):
-            return [(node, up[-1])]  # the subsidiary holds part of its (grand)parent
-        sisters = [s for s in children.get(parent, ()) if s != node and not used[s]]
-        if len(sisters) >= size - 1:
-            ring = [node, *sisters[: size - 1]]
-            return [(ring[k], ring[(k + 1) % size]) for k in range(size)]
-        return None
+        """New holdings closing a ring of ``size`` unused sisters through ``node``."""
+        sisters = [s for s in children.get(self.tree_parent[node], ()) if s != node and not used[s]]
+        if len(sisters) < size - 1:
+            return None
+        ring = [node, *sisters[: size - 1]]
+        return [(ring[k], ring[(k + 1) % size]) for k in range(size)]
 
     # -- exact foreign count --------------------------------------------------------
 

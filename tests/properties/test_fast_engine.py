@@ -51,10 +51,8 @@ def ownership_graphs(draw: Any, *, max_entities: int = 8) -> jvm.OwnershipGraph:
         for owner in holders:
             if not room:
                 break
-            if draw(st.integers(0, 5)) == 0:
-                stake = room  # fill up: fully allocated entities make closed loops possible
-            else:
-                stake = min(draw(STAKES), room)
+            # Sometimes fill up: fully allocated entities make closed loops possible.
+            stake = room if draw(st.integers(0, 5)) == 0 else min(draw(STAKES), room)
             voting = min(draw(STAKES), room) if draw(st.integers(0, 4)) == 0 else None
             equity: Any = stake
             if draw(st.integers(0, 15)) == 0:
@@ -87,6 +85,14 @@ class LocalMultiplier(Method):
 REGIME = jvm.regimes.get("cn-beijing-2020")
 
 
+def outcome(function: Any, *args: Any, **kwargs: Any) -> Any:
+    """The result of a call, or the jvmodel error it raised."""
+    try:
+        return function(*args, **kwargs)
+    except jvm.JVModelError as error:
+        return error
+
+
 def assert_engines_agree(
     g: jvm.OwnershipGraph,
     *,
@@ -108,18 +114,19 @@ def assert_engines_agree(
     for target in targets if targets is not None else g:
         if method == "multiplier" and target in unresolved and "diverges" in unresolved[target]:
             continue  # the exact engine has no convergence test yet: nothing to compare
-        try:
-            expected = foreign_share(
-                g,
-                target,
-                host="CN",
-                method=exact_method,
-                measure=measure,  # type: ignore[arg-type]
-                undisclosed=undisclosed,  # type: ignore[arg-type]
-                foreign=REGIME.foreign,
-            )
-        except (jvm.CircularOwnershipError, jvm.UnsupportedAnalysisError) as error:
-            assert target in unresolved, (target, str(error))
+        expected = outcome(
+            foreign_share,
+            g,
+            target,
+            host="CN",
+            method=exact_method,
+            measure=measure,
+            undisclosed=undisclosed,
+            foreign=REGIME.foreign,
+        )
+        if isinstance(expected, jvm.JVModelError):
+            assert isinstance(expected, jvm.CircularOwnershipError | jvm.UnsupportedAnalysisError)
+            assert target in unresolved, (target, str(expected))
             assert math.isnan(shares[target])
             continue
         assert target not in unresolved, (target, unresolved.get(target))
@@ -147,11 +154,10 @@ def test_check_all_verdicts_are_those_of_check(g: jvm.OwnershipGraph) -> None:
     capped = [e.id for e in g.entities() if "vpn" in e.sectors]
     assert [row.target for row in report] == capped
     for row in report:
-        try:
-            expected = jvm.check(g, row.target, regime=REGIME, sector="vpn")
-        except jvm.JVModelError as error:
+        expected = outcome(jvm.check, g, row.target, regime=REGIME, sector="vpn")
+        if isinstance(expected, jvm.JVModelError):
             assert row.status == "unresolved"
-            assert row.reason == error.message
+            assert row.reason == expected.message
             continue
         assert row.status == expected.status
         if row.exact:

@@ -14,7 +14,9 @@ import jvmodel as jvm
 from jvmodel.analysis import fast
 
 
-def graph(entities: dict[str, str | None], holdings: list[tuple[str, str, str]]) -> jvm.OwnershipGraph:
+def graph(
+    entities: dict[str, str | None], holdings: list[tuple[str, str, str]]
+) -> jvm.OwnershipGraph:
     g = jvm.OwnershipGraph()
     for entity, jurisdiction in entities.items():
         g.add_entity(entity, jurisdiction=jurisdiction)
@@ -253,9 +255,7 @@ def test_a_non_linear_method_iterates_a_cross_holding_to_its_least_fixed_point()
         ],
     )
     form = fast.array_form(g)
-    system = fast._system(
-        form, host="CN", method=_Presence(), undisclosed="foreign", foreign=()
-    )
+    system = fast._system(form, host="CN", method=_Presence(), undisclosed="foreign", foreign=())
     phi, raw = fast._sweep(system)
     at = {form.id_at(p): p for p in range(form.n)}
     assert phi[at["a"]] == 1.0
