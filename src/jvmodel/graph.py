@@ -613,6 +613,14 @@ class OwnershipGraph:
 
     # -- internals ------------------------------------------------------------------
 
+    def _adjacency(self) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, dict[str, Any]]]]:
+        """The node and owner → owned adjacency dicts underneath, for bulk readers.
+
+        Read-only by contract: the fast engine walks them to convert a register
+        without the per-item cost of networkx's views.
+        """
+        return self._graph._node, self._graph._adj
+
     def _cached(self, key: Hashable, build: Callable[[], T]) -> T:
         """A form derived from the graph, built once and kept until the graph changes.
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from fractions import Fraction
 from typing import ClassVar
 
 import numpy as np
@@ -271,8 +270,3 @@ def test_a_non_linear_method_iterates_a_cross_holding_to_its_least_fixed_point()
         fast._system(form2, host="CN", method=_Presence(), undisclosed="foreign", foreign=())
     )
     assert phi2.tolist() == [0.0, 0.0, 0.0]
-
-
-def test_exact_stakes_read_as_correctly_rounded_floats() -> None:
-    stakes = [Fraction(1, 3), Fraction(7, 10), Fraction(1, 2**60)]
-    assert fast._floats(stakes).tolist() == [float(s) for s in stakes]

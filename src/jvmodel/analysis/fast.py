@@ -70,10 +70,12 @@ from jvmodel.analysis.lookthrough import (
     _check_measure,
     _check_policy,
     _host_country,
+    _solve,
 )
 from jvmodel.analysis.methods import Method
 from jvmodel.errors import UnknownEntityError, UnsupportedAnalysisError
-from jvmodel.graph import OwnershipGraph
+from jvmodel.graph import OwnershipGraph, _collector_paused
+from jvmodel.model import Entity
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -227,7 +229,9 @@ class ArrayForm:
             sources = np.repeat(frontier, sizes)
             new = origin[targets] < 0
             origin[targets[new]] = origin[sources[new]]
-            frontier = np.unique(targets[new])
+            fresh = np.zeros(self.n, dtype=np.bool_)
+            fresh[targets[new]] = True
+            frontier = np.flatnonzero(fresh)
         return origin >= 0, origin
 
 
@@ -251,38 +255,53 @@ def array_form(
 
 
 def _build(g: OwnershipGraph, measure: str, as_of: dt.date | None) -> ArrayForm:
-    ids = tuple(e.id for e in g.entities())
+    with _collector_paused():
+        return _convert(g, measure, as_of)
+
+
+def _convert(g: OwnershipGraph, measure: str, as_of: dt.date | None) -> ArrayForm:
+    nodes, adjacency = g._adjacency()
+    ids = tuple(nodes)
     index = {node: i for i, node in enumerate(ids)}
     n = len(ids)
     rows: list[int] = []
     cols: list[int] = []
     stakes: list[Fraction] = []
+    values: list[float] = []
+    as_float: dict[int, float] = {}  # by id of the Fraction: equal stakes often share one
     treasury: dict[int, Fraction] = {}
     ranged: dict[int, str] = {}
     voting = measure == "voting"
-    for holding in g.holdings():
-        if as_of is None:
-            if holding.valid_to is not None:
-                continue
-        elif not holding.covers(as_of):
-            continue
-        stake = holding.voting if voting else holding.equity
-        owned = index[holding.owned]
-        if isinstance(stake, Range):
-            ranged.setdefault(
-                owned,
-                f"the {measure} stake of {holding.owner!r} in {holding.owned!r} is a range "
-                f"({stake!r}); ranges need interval analysis, one target at a time",
-            )
-            continue
-        if not stake.numerator:
-            continue
-        if holding.owner == holding.owned:
-            treasury[owned] = treasury.get(owned, Fraction(0)) + stake
-            continue
-        rows.append(owned)
-        cols.append(index[holding.owner])
-        stakes.append(stake)
+    for owner, targets in adjacency.items():
+        holder = index[owner]
+        for owned_id, data in targets.items():
+            owned = index[owned_id]
+            for holding in data["holdings"]:
+                if as_of is None:
+                    if holding.valid_to is not None:
+                        continue
+                elif not holding.covers(as_of):
+                    continue
+                stake = holding.voting if voting else holding.equity
+                if isinstance(stake, Range):
+                    ranged.setdefault(
+                        owned,
+                        f"the {measure} stake of {owner!r} in {owned_id!r} is a range "
+                        f"({stake!r}); ranges need interval analysis, one target at a time",
+                    )
+                    continue
+                if not stake.numerator:
+                    continue
+                if holder == owned:
+                    treasury[owned] = treasury.get(owned, Fraction(0)) + stake
+                    continue
+                value = as_float.get(id(stake))
+                if value is None:
+                    value = as_float[id(stake)] = float(stake)
+                rows.append(owned)
+                cols.append(holder)
+                stakes.append(stake)
+                values.append(value)
     own: dict[int, str] = {}
     scales: dict[int, Fraction] = {}
     for owned, part in treasury.items():
@@ -295,9 +314,10 @@ def _build(g: OwnershipGraph, measure: str, as_of: dt.date | None) -> ArrayForm:
         for k, owned in enumerate(rows):
             if owned in scales:
                 stakes[k] = stakes[k] * scales[owned]
+                values[k] = float(stakes[k])
     row = np.asarray(rows, dtype=np.int64)
     col = np.asarray(cols, dtype=np.int64)
-    value = _floats(stakes)
+    weight = np.asarray(values, dtype=np.float64)
     labels, level_of = _levels(n, row, col)
     # Number the entities level by level, the members of each component together.
     at = np.lexsort((labels, level_of)).astype(np.int64)
@@ -309,16 +329,16 @@ def _build(g: OwnershipGraph, measure: str, as_of: dt.date | None) -> ArrayForm:
     indptr = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(counts, out=indptr[1:])
     weights = sp.csr_array(
-        (value[entry_order], pcol[entry_order], indptr), shape=(n, n), dtype=np.float64
+        (weight[entry_order], pcol[entry_order], indptr), shape=(n, n), dtype=np.float64
     )
     exact = [stakes[k] for k in entry_order.tolist()]
-    held = np.bincount(prow, weights=value, minlength=n)
+    held = np.bincount(prow, weights=weight, minlength=n)
     sorted_levels = level_of[at]
     top = int(sorted_levels[-1]) if n else -1
     level_starts = np.searchsorted(sorted_levels, np.arange(top + 2)).astype(np.int64)
     plabels = labels[at]
     blocks = _blocks(plabels)
-    codes, jurisdiction = _jurisdictions(g, order)
+    codes, jurisdiction = _jurisdictions([data["entity"] for data in nodes.values()], order)
     form = ArrayForm(
         ids=ids,
         index=index,
@@ -341,19 +361,6 @@ def _build(g: OwnershipGraph, measure: str, as_of: dt.date | None) -> ArrayForm:
     )
     _mark_closed(form, plabels)
     return form
-
-
-def _floats(stakes: Sequence[Fraction]) -> Floats:
-    """The stakes as floats, correctly rounded, without a Python call per stake."""
-    if not stakes:
-        return np.zeros(0, dtype=np.float64)
-    numerators = [s.numerator for s in stakes]
-    denominators = [s.denominator for s in stakes]
-    limit = 2**53
-    if max(denominators) < limit:
-        # Both parts are exact as floats, so one IEEE division rounds correctly.
-        return np.asarray(numerators, dtype=np.float64) / np.asarray(denominators, dtype=np.float64)
-    return np.fromiter((float(s) for s in stakes), dtype=np.float64, count=len(stakes))
 
 
 def _levels(n: int, row: Ints, col: Ints) -> tuple[Ints, Ints]:
@@ -389,8 +396,9 @@ def _levels(n: int, row: Ints, col: Ints) -> tuple[Ints, Ints]:
         offsets = np.repeat(begin - np.cumsum(sizes) + sizes, sizes) + np.arange(total)
         reached = successors[offsets]
         pending -= np.bincount(reached, minlength=count)
-        candidates = np.unique(reached)
-        frontier = candidates[pending[candidates] == 0]
+        hit = np.zeros(count, dtype=np.bool_)
+        hit[reached] = True
+        frontier = np.flatnonzero(hit & (pending == 0))  # each reached once, when ready
         depth += 1
     return labels, level[labels]
 
@@ -446,15 +454,15 @@ def _group_blocks(
     return tuple(result)
 
 
-def _jurisdictions(g: OwnershipGraph, order: Ints) -> tuple[tuple[str, ...], Ints]:
-    codes: dict[str, int] = {}
+def _jurisdictions(entities: list[Entity], order: Ints) -> tuple[tuple[str, ...], Ints]:
+    codes: dict[str | None, int] = {None: -1}
     raw = [
-        -1 if e.jurisdiction is None else codes.setdefault(e.jurisdiction, len(codes))
-        for e in g.entities()
+        codes.setdefault(e.jurisdiction, len(codes) - 1)  # None maps to -1
+        for e in entities
     ]
     by_position = np.empty(len(raw), dtype=np.int64)
     by_position[order] = np.asarray(raw, dtype=np.int64)
-    return tuple(codes), by_position
+    return tuple(c for c in codes if c is not None), by_position
 
 
 def _mark_closed(form: ArrayForm, plabels: Ints) -> None:
@@ -498,12 +506,13 @@ class _VectorMethod:
 
     name: ClassVar[str]
     linear: ClassVar[bool] = True
-    # Whether the link transform can raise a stake (then sums may exceed 1 and
-    # cross-holding systems may diverge).
-    raises_links: ClassVar[bool] = False
 
     def link(self, stakes: Floats, exact: Sequence[Fraction], positions: Ints) -> Floats:
         return stakes
+
+    def exact_link(self, stake: Fraction) -> Fraction:
+        """The link transform on one exact stake (for :meth:`ForeignShares.exact`)."""
+        return stake
 
     def status(self, r: Floats) -> Floats:
         return r
@@ -517,7 +526,9 @@ class _Multiplier(_VectorMethod):
     """A stake above one half counts as 100% (FCC voting interests, 47 CFR 1.5002)."""
 
     name = "multiplier"
-    raises_links = True
+
+    def exact_link(self, stake: Fraction) -> Fraction:
+        return Fraction(1) if stake > Fraction(1, 2) else stake
 
     def link(self, stakes: Floats, exact: Sequence[Fraction], positions: Ints) -> Floats:
         controlling = stakes > 0.5
@@ -555,6 +566,8 @@ class _System:
     """One evaluation's inputs: transformed weights, constants, policy."""
 
     form: ArrayForm
+    host: str
+    listed: frozenset[str]  # jurisdictions counted foreign beyond the country test
     weights: Any  # W' after the policy and the link transform
     constant: Floats  # u·φ_u for entities with holders; φ of ultimate owners
     phi_u: float
@@ -610,6 +623,8 @@ def _system(
     )
     return _System(
         form=form,
+        host=host,
+        listed=frozenset(listed),
         weights=weights,
         constant=constant,
         phi_u=phi_u,
@@ -926,8 +941,25 @@ class ForeignShares(Mapping[str, float]):
             self._values, index=pd.Index(self._form.ids, name="entity"), name="foreign_share"
         )
 
+    def exact(self, targets: Iterable[str]) -> dict[str, Fraction]:
+        """The exact figures of some targets, from the exact stakes of the array form.
+
+        The same mathematics as :func:`jvmodel.analysis.foreign_share`, evaluated
+        in fractions over the union of the targets' upstreams, owners first in
+        the array form's order (cross-holdings solved exactly); much cheaper than
+        one exact look-through per target.  Unresolved targets are left out.
+
+        Examples
+        --------
+        >>> import jvmodel as jvm
+        >>> g = jvm.load(jvm.examples.path("beijing-vpn-jv"))
+        >>> foreign_shares(g, host="CN").exact(["jv", "partner"])
+        {'jv': Fraction(103, 200), 'partner': Fraction(3, 100)}
+        """
+        return _exact_figures(self, list(targets))
+
     def top_contributors(
-        self, targets: Iterable[str], *, tolerance: float = 1e-15
+        self, targets: Iterable[str], *, tolerance: float = 1e-13
     ) -> dict[str, tuple[str, float] | None]:
         """The foreign ultimate owner contributing most to each target's figure.
 
@@ -973,17 +1005,31 @@ def _top_contributors(
     unknown_owner = ultimate & ~known_code
     undisclosed_rate = np.where(ultimate, 0.0, system.constant)  # u·φ_u per unit of mass
     vector = sp.csr_array((np.ones(k), (np.arange(k), [p for _, p in walk])), shape=(k, form.n))
-    visits = sp.csr_array((k, form.n), dtype=np.float64)
     undisclosed = np.zeros(k, dtype=np.float64)
+    # Mass reaching an ultimate owner stops there (it holds nothing upstream):
+    # collect it as it arrives, and let the rest walk on.
+    found_rows: list[Ints] = []
+    found_cols: list[Ints] = []
+    found_mass: list[Floats] = []
     for _ in range(10_000):
         if not vector.nnz:
             break
         undisclosed += vector @ undisclosed_rate
-        visits = visits + vector
+        cols = vector.indices.astype(np.int64)
+        arrived = ultimate[cols]
+        found_rows.append(np.repeat(np.arange(k), np.diff(vector.indptr))[arrived])
+        found_cols.append(cols[arrived])
+        found_mass.append(vector.data[arrived])
         vector = sp.csr_array(vector @ system.weights)
         vector.data[vector.data < tolerance] = 0.0
         vector.eliminate_zeros()
-    visits = sp.csr_array(visits)
+    visits = sp.csr_array(
+        (
+            np.concatenate(found_mass),
+            (np.concatenate(found_rows), np.concatenate(found_cols)),
+        ),
+        shape=(k, form.n),
+    )
     for row, (target, _position) in enumerate(walk):
         begin, end = visits.indptr[row], visits.indptr[row + 1]
         cols = visits.indices[begin:end]
@@ -999,6 +1045,104 @@ def _top_contributors(
             best = (UNDISCLOSED, hidden)
         result[target] = best
     return result
+
+
+def _exact_figures(shares: ForeignShares, targets: list[str]) -> dict[str, Fraction]:
+    system, form = shares._system, shares._form
+    wanted = {
+        target: position
+        for target in targets
+        if not shares._unresolved_mask[position := form.position(target)]
+    }
+    if not wanted:
+        return {}
+    weights = form.weights
+    indptr, indices = weights.indptr, weights.indices
+    needed = _upstream_positions(form, np.fromiter(wanted.values(), dtype=np.int64))
+    zero, one = Fraction(0), Fraction(1)
+    phi_u = one if system.phi_u else zero
+    verdict = [
+        (
+            one
+            if code in system.listed or code[:2] in system.listed or code[:2] != system.host
+            else zero
+        )
+        for code in form.codes
+    ]
+    excluding = system.known is not None
+    link = system.method.exact_link
+    block_starts = np.asarray([start for start, _ in form.blocks], dtype=np.int64)
+    sizes = dict(form.blocks)
+    values: dict[int, Fraction] = {}
+
+    def incoming(position: int) -> tuple[list[int], list[Fraction], Fraction]:
+        """Holders, their (renormalised) exact stakes, and the undisclosed part."""
+        begin, end = int(indptr[position]), int(indptr[position + 1])
+        holders = indices[begin:end].tolist()
+        stakes = form.stakes[begin:end]
+        if excluding:
+            assert system.known is not None
+            kept = [(h, w) for h, w in zip(holders, stakes, strict=True) if system.known[h]]
+            total = sum((w for _, w in kept), zero)
+            return [h for h, _ in kept], [w / total for _, w in kept], zero
+        return holders, list(stakes), one - sum(stakes, zero)
+
+    for position in needed.tolist():
+        if position in values:
+            continue
+        if form.ultimate[position]:
+            code = int(form.jurisdiction[position])
+            values[position] = phi_u if code < 0 else verdict[code]
+            continue
+        slot = int(np.searchsorted(block_starts, position, side="right")) - 1
+        start = int(block_starts[slot]) if slot >= 0 else -1
+        if start >= 0 and position < start + sizes[start]:
+            members = list(range(start, start + sizes[start]))
+            inside = set(members)
+            matrix = [[one if i == j else zero for j in members] for i in members]
+            rhs: list[dict[str, Fraction]] = []
+            for row, member in enumerate(members):
+                holders, stakes, undisclosed = incoming(member)
+                acc = undisclosed * phi_u
+                for holder, stake in zip(holders, stakes, strict=True):
+                    if holder in inside:
+                        matrix[row][holder - start] -= link(stake)
+                    else:
+                        acc += link(stake) * values[holder]
+                rhs.append({"f": acc})
+            solved = _solve(matrix, rhs)
+            for member, vector in zip(members, solved, strict=True):
+                values[member] = vector.get("f", zero)
+            continue
+        holders, stakes, undisclosed = incoming(position)
+        acc = undisclosed * phi_u
+        for holder, stake in zip(holders, stakes, strict=True):
+            acc += link(stake) * values[holder]
+        values[position] = acc
+    return {
+        target: min(one, phi_u if form.ultimate[position] else values[position])
+        for target, position in wanted.items()
+    }
+
+
+def _upstream_positions(form: ArrayForm, starts: Ints) -> Ints:
+    """Every position upstream of ``starts`` (included), in ascending (owners-first) order."""
+    seen = np.zeros(form.n, dtype=np.bool_)
+    seen[starts] = True
+    frontier = np.unique(starts)
+    indptr, indices = form.weights.indptr, form.weights.indices
+    while frontier.size:
+        begin, end = indptr[frontier], indptr[frontier + 1]
+        sizes = end - begin
+        total = int(sizes.sum())
+        if not total:
+            break
+        offsets = np.repeat(begin - np.cumsum(sizes) + sizes, sizes) + np.arange(total)
+        holders = indices[offsets].astype(np.int64)
+        fresh = holders[~seen[holders]]
+        seen[fresh] = True
+        frontier = np.unique(fresh)
+    return np.flatnonzero(seen)
 
 
 def foreign_shares(

@@ -2,9 +2,9 @@
 
 Both use the fast engine (:mod:`jvmodel.analysis.fast`, which needs the
 ``[fast]`` extra: numpy and scipy).  :func:`check_all` keeps verdicts exact:
-every figure within 1e-9 of its cap, every figure the fast engine flags as
-approximate and every one it cannot compute is recomputed with
-:func:`jvmodel.check`, and such rows carry exact fractions.
+every figure within 1e-9 of its cap is recomputed in exact fractions, and
+every one the fast engine cannot compute (or flags as approximate) is decided
+by :func:`jvmodel.check`; such rows carry exact fractions.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from jvmodel._numeric import Interval, format_percent, format_share
 from jvmodel.analysis.lookthrough import Measure, UndisclosedPolicy
 from jvmodel.analysis.methods import Method
 from jvmodel.compliance.check import check
-from jvmodel.errors import JVModelError, UnknownSectorError
+from jvmodel.errors import JVModelError, UnknownSectorError, UnsupportedAnalysisError
 from jvmodel.graph import OwnershipGraph
 from jvmodel.regimes import Cap, Regime, get
 
@@ -313,7 +313,9 @@ def _capped(g: OwnershipGraph, rules: Regime, as_of: dt.date | None) -> list[tup
     sectors = set(rules.sectors())
     caps: dict[tuple[str, tuple[str, ...]], Cap | None] = {}
     found: list[tuple[str, str, Cap]] = []
-    for entity in g.entities():
+    nodes, _ = g._adjacency()  # the records, without a view per entity
+    for data in nodes.values():
+        entity = data["entity"]
         for sector in entity.sectors:
             if sector not in sectors:
                 continue
@@ -360,15 +362,25 @@ def check_all(
 
     Notes
     -----
-    The fast engine computes every figure at once in floating point.  A row
-    whose figure lies within :data:`MARGIN` (1e-9) of its cap, or that the
-    engine flags as approximate or cannot compute, is recomputed with
-    :func:`jvmodel.check`, so every reported verdict is exact: a joint venture
-    at exactly 50% is compliant under "at most 50%" even where the float sum
-    reads 0.5000000000000001.  Those rows report exact fractions; the others
-    report floats.  A figure the exact engine cannot compute either (a set of
-    entities owning each other entirely, for example) gives an ``unresolved``
-    row with the reason, instead of an exception.
+    The fast engine computes every figure at once in floating point, and the
+    verdict of each row is then decided exactly wherever the float could be
+    wrong:
+
+    * a row whose figure lies within :data:`MARGIN` (1e-9) of its cap is
+      recomputed in exact fractions from the array form's exact stakes
+      (:meth:`~jvmodel.analysis.fast.ForeignShares.exact`: the exact engine's
+      mathematics over the union of those rows' upstreams, equal to
+      :func:`jvmodel.foreign_share`, as the property tests check);
+    * a row the fast engine cannot compute, or flags as approximate, or whose
+      regime method it does not vectorise, is decided by :func:`jvmodel.check`.
+
+    So a joint venture at exactly 50% is compliant under "at most 50%" even
+    where the float sum reads 0.5000000000000001.  Exact rows report fractions
+    (``exact`` is True); the others report floats.  A figure the exact engine
+    cannot compute either (a set of entities owning each other entirely, for
+    example) gives an ``unresolved`` row with the reason, not an exception.
+    The top contributor comes from the fast engine, except on rows decided by
+    :func:`jvmodel.check`, which report its exact first contribution.
 
     Examples
     --------
@@ -389,64 +401,78 @@ def check_all(
     rules = get(regime)
     policy: UndisclosedPolicy = undisclosed or rules.undisclosed  # type: ignore[assignment]
     capped = _capped(g, rules, as_of)
-    shares: dict[str, ForeignShares] = {}
+    shares: dict[str, ForeignShares | None] = {}
     for measure in sorted({cap.measure for _, _, cap in capped}):
-        shares[measure] = foreign_shares(
-            g,
-            regime=rules,
-            measure=measure,  # type: ignore[arg-type]
-            undisclosed=policy,
-            as_of=as_of,
-        )
-    rows: list[ReportRow | None] = []
-    fast_rows: dict[str, list[int]] = {measure: [] for measure in shares}
-    for target, sector, cap in capped:
+        try:
+            shares[measure] = foreign_shares(
+                g,
+                regime=rules,
+                measure=measure,  # type: ignore[arg-type]
+                undisclosed=policy,
+                as_of=as_of,
+            )
+        except UnsupportedAnalysisError:
+            shares[measure] = None  # a method the fast engine lacks: every row by check()
+    checked: dict[int, ReportRow] = {}
+    fields: dict[int, dict[str, Any]] = {}
+    near: dict[str, list[int]] = {}
+    approximate = {m: s.approximate for m, s in shares.items() if s is not None}
+    for i, (target, sector, cap) in enumerate(capped):
         figures = shares[cap.measure]
-        value = figures[target]
-        settled = not math.isnan(value) and target not in figures.approximate
-        if cap.limit is not None and (not settled or abs(value - float(cap.limit)) <= MARGIN):
-            rows.append(
-                _exact_row(
-                    g, target, sector, cap, rules=rules, as_of=as_of, undisclosed=undisclosed
-                )
+        value = math.nan if figures is None else figures[target]
+        if figures is None or math.isnan(value) or target in approximate[cap.measure]:
+            checked[i] = _checked_row(
+                g, target, sector, cap, rules=rules, as_of=as_of, undisclosed=undisclosed
             )
             continue
+        row: dict[str, Any] = {
+            "target": target,
+            "sector": sector,
+            "foreign_share": value,
+            "cap": cap.limit,
+            "cap_rule": cap,
+            "exact": False,
+            "measure": cap.measure,
+            "method": figures.method,
+        }
         if cap.limit is None:
-            status: RowStatus = "compliant"
-            headroom = None
+            row.update(status="compliant", headroom=None)
+        elif abs(value - float(cap.limit)) <= MARGIN:
+            near.setdefault(cap.measure, []).append(i)
         else:
-            status = "compliant" if value < float(cap.limit) else "breach"
-            headroom = float(cap.limit) - value
-        rows.append(
-            ReportRow(
-                target=target,
-                sector=sector,
-                status=status,
-                foreign_share=value,
-                cap=cap.limit,
-                cap_rule=cap,
-                headroom=headroom,
-                top_contributor=None,
-                top_contribution=None,
-                exact=False,
-                measure=cap.measure,
-                method=figures.method,
-            )
-        )
-        fast_rows[cap.measure].append(len(rows) - 1)
-    for measure, indices in fast_rows.items():
-        wanted = [rows[i].target for i in indices]  # type: ignore[union-attr]
-        top = shares[measure].top_contributors(wanted)
+            limit = float(cap.limit)
+            row.update(status="compliant" if value < limit else "breach", headroom=limit - value)
+        fields[i] = row
+    for measure, indices in near.items():
+        figures = shares[measure]
+        assert figures is not None
+        exact = figures.exact([capped[i][0] for i in indices])
         for i in indices:
-            row = rows[i]
-            assert row is not None
-            best = top.get(row.target)
-            if best is not None:
-                rows[i] = attrs.evolve(row, top_contributor=best[0], top_contribution=best[1])
-    return Report(regime=rules.name, as_of=as_of, rows=tuple(r for r in rows if r is not None))
+            target, _, cap = capped[i]
+            share, bound = exact[target], cap.limit
+            assert bound is not None
+            fields[i].update(
+                status="compliant" if cap.allows(share) else "breach",
+                foreign_share=share,
+                headroom=bound - share,
+                exact=True,
+            )
+    for measure, figures in shares.items():
+        indices = [i for i, row in fields.items() if row["measure"] == measure]
+        if figures is None or not indices:
+            continue
+        top = figures.top_contributors([capped[i][0] for i in indices])
+        for i in indices:
+            best = top.get(capped[i][0])
+            fields[i].update(
+                top_contributor=None if best is None else best[0],
+                top_contribution=None if best is None else best[1],
+            )
+    rows = [checked[i] if i in checked else ReportRow(**fields[i]) for i in range(len(capped))]
+    return Report(regime=rules.name, as_of=as_of, rows=tuple(rows))
 
 
-def _exact_row(
+def _checked_row(
     g: OwnershipGraph,
     target: str,
     sector: str,
