@@ -270,3 +270,22 @@ def test_a_non_linear_method_iterates_a_cross_holding_to_its_least_fixed_point()
         fast._system(form2, host="CN", method=_Presence(), undisclosed="foreign", foreign=())
     )
     assert phi2.tolist() == [0.0, 0.0, 0.0]
+
+
+def test_a_large_cross_holding_is_solved_by_sparse_factorisation() -> None:
+    # 66 companies in a ring, each holding 10% of the next (more than the 64 solved by
+    # dense inverses); F (GB) holds 50% of r0, D (CN) 40% of every other one.
+    size = 66
+    g = jvm.OwnershipGraph()
+    g.add_entity("f", jurisdiction="GB")
+    g.add_entity("d", jurisdiction="CN")
+    for i in range(size):
+        g.add_entity(f"r{i}", jurisdiction="CN")
+    for i in range(size):
+        g.add_holding(f"r{i}", f"r{(i + 1) % size}", "10%")
+        g.add_holding("f" if i == 0 else "d", f"r{i}", "50%" if i == 0 else "40%")
+    shares = fast.foreign_shares(g, host="CN")
+    assert fast.array_form(g).blocks == ((2, size),)
+    for target in ("r0", "r1", "r33"):
+        expected = jvm.foreign_share(g, target, host="CN")
+        assert shares[target] == pytest.approx(float(expected), abs=1e-12)

@@ -607,15 +607,13 @@ def _system(
         np.add.at(totals, row_of, kept)
         with np.errstate(divide="ignore", invalid="ignore"):
             data = np.where(kept > 0, kept / totals[row_of], 0.0)
-        exact = _renormalised_exact(form, known, data)
+        exact: Sequence[Fraction] = _LazyExact(form, known)
         constant = np.where(form.ultimate, ground, 0.0)
     else:
         exact = form.stakes
-        unknown_value = phi_u
+        # Ultimate owners of unknown jurisdiction count like undisclosed ownership.
         constant = np.where(
-            form.ultimate,
-            np.where(known_code, ground, unknown_value),
-            form.undisclosed * phi_u,
+            form.ultimate, np.where(known_code, ground, phi_u), form.undisclosed * phi_u
         )
     linked = method.link(data, exact, np.arange(len(data)))
     weights = sp.csr_array(
@@ -654,10 +652,6 @@ class _LazyExact(Sequence[Fraction]):
             Fraction(0),
         )
         return self.form.stakes[k] / total if total else Fraction(0)
-
-
-def _renormalised_exact(form: ArrayForm, known: Bools, _data: Floats) -> Sequence[Fraction]:
-    return _LazyExact(form, known)
 
 
 def _solve_blocks(system: _System) -> list[list[tuple[Any, Bools]]]:
