@@ -311,27 +311,34 @@ class OwnershipGraph:
                 nodes[entity.id] = entity
             incoming = _group_incoming(nodes, holdings)
             links = _group_controls(nodes, controls)
-            edges: list[tuple[str, str, dict[str, tuple[Any, ...]]]] = []
+            g = cls()
+            # Fill networkx's own dicts (node → data, owner → owned → data and its
+            # mirror) directly: what add_nodes_from/add_edges_from store, without
+            # their per-item checks, which the validation here already covers.  On
+            # an error, ``g`` is dropped unseen.
+            graph = g._graph
+            node_data, succ, pred = graph._node, graph._succ, graph._pred
+            for key, entity in nodes.items():
+                node_data[key] = {"entity": entity}
+                succ[key] = {}
+                pred[key] = {}
             for owned, found in incoming.items():
                 if len(found) == 1:  # most entities: one holder, nothing to compare
-                    owner = found[0].owner
-                    controls_here = links.pop((owner, owned), ()) if links else ()
-                    edges.append(
-                        (owner, owned, {"holdings": (found[0],), "controls": controls_here})
-                    )
-                    continue
-                grouped = _by_owner(found)  # duplicates first, as add_holding does
-                _check_bulk_allocation(owned, found)
+                    grouped: dict[str, tuple[Holding, ...]] = {found[0].owner: (found[0],)}
+                else:
+                    grouped = _by_owner(found)  # duplicates first, as add_holding does
+                    _check_bulk_allocation(owned, found)
                 for owner, records in grouped.items():
-                    controls_here = links.pop((owner, owned), ()) if links else ()
-                    edges.append((owner, owned, {"holdings": records, "controls": controls_here}))
-            edges.extend(
-                (controller, controlled, {"holdings": (), "controls": found_links})
-                for (controller, controlled), found_links in links.items()
-            )
-            g = cls()
-            g._graph.add_nodes_from((node, {"entity": entity}) for node, entity in nodes.items())
-            g._graph.add_edges_from(edges)
+                    data = {
+                        "holdings": records,
+                        "controls": links.pop((owner, owned), ()) if links else (),
+                    }
+                    succ[owner][owned] = data
+                    pred[owned][owner] = data
+            for (controller, controlled), found_links in links.items():
+                data = {"holdings": (), "controls": found_links}
+                succ[controller][controlled] = data
+                pred[controlled][controller] = data
         g._version = 1
         return g
 
