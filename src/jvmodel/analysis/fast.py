@@ -290,10 +290,9 @@ def _convert(g: OwnershipGraph, measure: str, as_of: dt.date | None) -> ArrayFor
                         f"({stake!r}); ranges need interval analysis, one target at a time",
                     )
                     continue
-                if not stake.numerator:
-                    continue
                 if holder == owned:
-                    treasury[owned] = treasury.get(owned, Fraction(0)) + stake
+                    if stake:
+                        treasury[owned] = treasury.get(owned, Fraction(0)) + stake
                     continue
                 value = as_float.get(id(stake))
                 if value is None:
@@ -318,6 +317,13 @@ def _convert(g: OwnershipGraph, measure: str, as_of: dt.date | None) -> ArrayFor
     row = np.asarray(rows, dtype=np.int64)
     col = np.asarray(cols, dtype=np.int64)
     weight = np.asarray(values, dtype=np.float64)
+    # A stake of 0 holds nothing (the exact engine skips it); only a float 0 may be one.
+    zero = [k for k in np.flatnonzero(weight == 0.0).tolist() if not stakes[k]]
+    if zero:
+        keep = np.ones(len(stakes), dtype=np.bool_)
+        keep[zero] = False
+        row, col, weight = row[keep], col[keep], weight[keep]
+        stakes = [stake for stake, kept in zip(stakes, keep.tolist(), strict=True) if kept]
     labels, level_of = _levels(n, row, col)
     # Number the entities level by level, the members of each component together.
     at = np.lexsort((labels, level_of)).astype(np.int64)
@@ -478,10 +484,11 @@ def _mark_closed(form: ArrayForm, plabels: Ints) -> None:
     indptr = weights.indptr
     row_of = np.repeat(np.arange(form.n), np.diff(indptr))
     crossing = plabels[row_of] != plabels[weights.indices]
-    open_labels = set(np.unique(plabels[row_of[crossing]]).tolist())
-    open_labels |= set(np.unique(plabels[form.undisclosed > 1e-9]).tolist())
+    is_open = np.zeros(int(plabels.max()) + 1, dtype=np.bool_)
+    is_open[plabels[row_of[crossing]]] = True
+    is_open[plabels[form.undisclosed > 1e-9]] = True
     for start, size in form.blocks:
-        if int(plabels[start]) in open_labels:
+        if is_open[plabels[start]]:
             continue
         stop = start + size
         if any(
@@ -846,6 +853,10 @@ class ForeignShares(Mapping[str, float]):
 
     A read-only mapping from entity id to float, in the graph's order.  An
     entity whose figure cannot be computed (see :attr:`unresolved`) maps to NaN.
+    Each figure is the entity's own as a target, as :func:`jvmodel.foreign_share`
+    gives it: an entity with no recorded holder is wholly undisclosed, so it
+    reads 1.0 under ``undisclosed="foreign"`` whatever its own jurisdiction
+    (what counts is who owns it, and nothing says).
 
     Examples
     --------
