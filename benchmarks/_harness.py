@@ -74,7 +74,9 @@ class Timing:
         return f"runs {', '.join(f'{w:.3g}' for w in self.walls)} s"
 
 
-def measure(run: Callable[[], Any], *, repeat: int, setup: Callable[[], Any] | None = None) -> Timing:
+def measure(
+    run: Callable[[], Any], *, repeat: int, setup: Callable[[], Any] | None = None
+) -> Timing:
     """Time ``run`` ``repeat`` times (``setup`` before each, untimed)."""
     walls: list[float] = []
     cpus: list[float] = []

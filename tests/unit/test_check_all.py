@@ -160,3 +160,18 @@ def test_the_bundled_example_over_time() -> None:
     assert (before.status, before.foreign_share) == ("compliant", Fraction(1, 2))
     assert after.status == "breach"
     assert after.foreign_share == pytest.approx(0.515, abs=1e-12)
+
+
+def test_without_scipy_the_error_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    import jvmodel.analysis
+
+    # As if numpy and scipy were not installed: the engine module cannot be imported.
+    monkeypatch.delattr(jvmodel.analysis, "fast", raising=False)
+    monkeypatch.delitem(sys.modules, "jvmodel.analysis.fast", raising=False)
+    monkeypatch.setitem(sys.modules, "scipy", None)
+    with pytest.raises(ModuleNotFoundError, match=r"pip install 'jvmodel\[fast\]'"):
+        jvm.check_all(at_the_cap(), regime=REGIME)
+    with pytest.raises(ModuleNotFoundError, match="scipy"):
+        jvm.foreign_shares(at_the_cap(), host="CN")

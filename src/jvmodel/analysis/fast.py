@@ -1010,45 +1010,50 @@ def _top_contributors(
     unknown_owner = ultimate & ~known_code
     undisclosed_rate = np.where(ultimate, 0.0, system.constant)  # u·φ_u per unit of mass
     vector = sp.csr_array((np.ones(k), (np.arange(k), [p for _, p in walk])), shape=(k, form.n))
-    undisclosed = np.zeros(k, dtype=np.float64)
-    # Mass reaching an ultimate owner stops there (it holds nothing upstream):
-    # collect it as it arrives, and let the rest walk on.
-    found_rows: list[Ints] = []
-    found_cols: list[Ints] = []
-    found_mass: list[Floats] = []
+    # Walk every target's unit of ownership upward, one layer a step; keep each
+    # step's mass.  Mass reaching an ultimate owner stops there (it has no
+    # holders); cross-holdings are followed until what walks on is negligible.
+    counts: list[Ints] = []
+    cols: list[Ints] = []
+    mass: list[Floats] = []
     for _ in range(10_000):
         if not vector.nnz:
             break
-        undisclosed += vector @ undisclosed_rate
-        cols = vector.indices.astype(np.int64)
-        arrived = ultimate[cols]
-        found_rows.append(np.repeat(np.arange(k), np.diff(vector.indptr))[arrived])
-        found_cols.append(cols[arrived])
-        found_mass.append(vector.data[arrived])
+        counts.append(np.diff(vector.indptr))
+        cols.append(vector.indices)
+        mass.append(vector.data)
         vector = sp.csr_array(vector @ system.weights)
         vector.data[vector.data < tolerance] = 0.0
         vector.eliminate_zeros()
-    visits = sp.csr_array(
-        (
-            np.concatenate(found_mass),
-            (np.concatenate(found_rows), np.concatenate(found_cols)),
-        ),
-        shape=(k, form.n),
+    rows = np.repeat(np.tile(np.arange(k), len(counts)), np.concatenate(counts))
+    # Summed over the steps, per target and entity (duplicates add up).
+    visits = sp.csr_array((np.concatenate(mass), (rows, np.concatenate(cols))), shape=(k, form.n))
+    undisclosed = visits @ undisclosed_rate
+    row_of = np.repeat(np.arange(k), np.diff(visits.indptr))
+    col_of, got = visits.indices.astype(np.int64), visits.data
+    hidden = undisclosed + system.phi_u * np.bincount(
+        row_of, weights=np.where(unknown_owner[col_of], got, 0.0), minlength=k
     )
+    owners = foreign_owner[col_of] & (got > 0)
+    row_of, col_of, got = row_of[owners], col_of[owners], got[owners]
+    largest = np.zeros(k, dtype=np.float64)
+    np.maximum.at(largest, row_of, got)
+    # The largest contribution of each target, ties broken by id as check() does.
+    candidates: dict[int, list[tuple[float, str]]] = {}
+    top = got == largest[row_of]
+    for row, col, value in zip(
+        row_of[top].tolist(), col_of[top].tolist(), got[top].tolist(), strict=True
+    ):
+        candidates.setdefault(row, []).append((-value, form.id_at(col)))
     for row, (target, _position) in enumerate(walk):
-        begin, end = visits.indptr[row], visits.indptr[row + 1]
-        cols = visits.indices[begin:end]
-        mass = visits.data[begin:end]
-        best: tuple[str, float] | None = None
-        owners = foreign_owner[cols]
-        for col, value in zip(cols[owners].tolist(), mass[owners].tolist(), strict=True):
-            owner = form.id_at(col)
-            if value > 0 and (best is None or (-value, owner) < (-best[1], best[0])):
-                best = (owner, value)
-        hidden = float(undisclosed[row]) + system.phi_u * float(mass[unknown_owner[cols]].sum())
-        if hidden > 0 and (best is None or (-hidden, UNDISCLOSED) < (-best[1], best[0])):
-            best = (UNDISCLOSED, hidden)
-        result[target] = best
+        options = candidates.get(row, [])
+        if hidden[row] > 0:
+            options.append((-float(hidden[row]), UNDISCLOSED))
+        if options:
+            value, owner = min(options)
+            result[target] = (owner, -value)
+        else:
+            result[target] = None
     return result
 
 
