@@ -671,6 +671,8 @@ def _solve_blocks(system: _System) -> list[list[tuple[Any, Bools]]]:
     form = system.form
     data = system.weights.data
     prepared: list[list[tuple[Any, Bools]]] = []
+    settled = np.zeros(form.n, dtype=np.bool_)  # unresolved already: nothing to solve
+    settled[list(system.unresolved)] = True
     for groups in form.groups:
         level: list[tuple[Any, Bools]] = []
         for group in groups:
@@ -682,7 +684,7 @@ def _solve_blocks(system: _System) -> list[list[tuple[Any, Bools]]]:
                 -data[group.entry_pos],
             )
             matrix[:, np.arange(s), np.arange(s)] += 1.0
-            skip = np.array([int(group.rows[b, 0]) in system.unresolved for b in range(k)])
+            skip = settled[group.rows[:, 0]]
             matrix[skip] = np.eye(s)
             if s <= _DENSE_LIMIT:
                 solver: Any = _dense_inverse(matrix)
