@@ -733,7 +733,8 @@ def _sweep(system: _System) -> tuple[Floats, Floats]:
     """Evaluate every level, owners first; return (φ, r) by position."""
     form = system.form
     weights = system.weights
-    prepared = _solve_blocks(system)
+    # Linear methods solve each cross-holding; others iterate it (no system to solve).
+    prepared = _solve_blocks(system) if system.method.linear else None
     phi = np.zeros(form.n, dtype=np.float64)
     raw = np.zeros(form.n, dtype=np.float64)
     starts = form.level_starts.tolist()
@@ -750,9 +751,9 @@ def _sweep(system: _System) -> tuple[Floats, Floats]:
             phi[a:b] = r
         else:  # the status transform applies to intermediates, not to ultimate owners
             phi[a:b] = np.where(form.ultimate[a:b], r, system.method.status(r))
-        for group, (solver, _skip) in zip(form.groups[level], prepared[level], strict=True):
-            if system.method.linear:
-                _solve_linear(group, solver, raw, phi)
+        for position, group in enumerate(form.groups[level]):
+            if prepared is not None:
+                _solve_linear(group, prepared[level][position][0], raw, phi)
             else:
                 _iterate_status(system, group, raw, phi)
     return phi, raw

@@ -305,7 +305,8 @@ class Report:
 
     def __repr__(self) -> str:
         counts = ", ".join(f"{n} {status}" for status, n in self.counts.items() if n)
-        return f"<Report {self.regime}: {len(self.rows)} rows ({counts or 'none'})>"
+        rows = f"{len(self.rows)} row{'' if len(self.rows) == 1 else 's'}"
+        return f"<Report {self.regime}: {rows} ({counts or 'none'})>"
 
 
 def _capped(g: OwnershipGraph, rules: Regime, as_of: dt.date | None) -> list[tuple[str, str, Cap]]:
@@ -389,7 +390,7 @@ def check_all(
     >>> g = jvm.load(jvm.examples.path("beijing-vpn-jv"))
     >>> report = jvm.check_all(g, regime="cn-beijing-2020")
     >>> report
-    <Report cn-beijing-2020: 1 rows (1 breach)>
+    <Report cn-beijing-2020: 1 row (1 breach)>
     >>> row = report["jv"]
     >>> row.status, row.foreign_share, row.exact, row.top_contributor
     ('breach', 0.515, False, 'bt')
