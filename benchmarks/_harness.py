@@ -1,4 +1,4 @@
-"""Shared helpers for the benchmarks: timing medians, load, memory, the machine.
+"""What the benchmarks share: timing medians, load, memory, the machine.
 
 The benchmarks are plain scripts, not tests: run them by hand (see README.md).
 Every figure is the median of several runs, reported as wall time and as CPU
