@@ -10,7 +10,7 @@ foreign-ownership caps of bundled regimes.
 'breach'
 """
 
-from jvmodel import examples, regimes
+from jvmodel import examples, regimes, synthetic
 from jvmodel._numeric import Interval, Range, format_percent, format_share, parse_share
 from jvmodel.analysis import methods
 from jvmodel.analysis.control import ControlChain, controllers, ultimate_controller
@@ -25,6 +25,7 @@ from jvmodel.analysis.lookthrough import (
 from jvmodel.analysis.power import voting_power
 from jvmodel.compliance.check import CapCheck, check, foreign_share
 from jvmodel.compliance.explain import Explanation, explain
+from jvmodel.compliance.report import Report, ReportRow, check_all, foreign_shares
 from jvmodel.compliance.timeline import Period, Timeline, timeline
 from jvmodel.compliance.whatif import Acquisition, Divestment, max_acquirable, minimal_divestment
 from jvmodel.display import draw, to_dot, to_svg
@@ -88,6 +89,8 @@ __all__ = [
     "Period",
     "Range",
     "Regime",
+    "Report",
+    "ReportRow",
     "SchemaError",
     "Timeline",
     "UnknownEntityError",
@@ -97,6 +100,7 @@ __all__ = [
     "__version__",
     "attribute",
     "check",
+    "check_all",
     "controllers",
     "draw",
     "effective_ownership",
@@ -104,6 +108,7 @@ __all__ = [
     "explain",
     "foreign_contributions",
     "foreign_share",
+    "foreign_shares",
     "format_percent",
     "format_share",
     "from_pandas",
@@ -118,6 +123,7 @@ __all__ = [
     "read_parquet",
     "regimes",
     "save",
+    "synthetic",
     "timeline",
     "to_csv",
     "to_dot",

@@ -94,6 +94,14 @@ def parse_share(value: object, *, what: str = "share") -> Fraction:
     ...
     jvmodel.errors.InvalidShareError: share '50' is a bare number above 1; ... write '50%' ...
     """
+    if (
+        type(value) is Fraction
+        and 0 <= value.numerator <= value.denominator
+        and value.denominator.bit_length() <= 64
+    ):
+        # The common case when records are built in bulk: already exact, and small
+        # enough that its ratio text ("p/q", at most 41 characters) always fits.
+        return value
     share = _to_fraction(value, what)
     if share < 0:
         raise InvalidShareError(

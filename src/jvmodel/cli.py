@@ -5,6 +5,8 @@ usage.  Bad input (or a file that cannot be read) never prints a traceback, only
 one line on standard error naming the file, the record and the field;
 ``--debug`` (before or after the command) prints the traceback above that line.
 The exit status is 2 either way.
+``check --all`` exits 1 if any row is in breach, else 3 if any is indeterminate
+or cannot be computed (unresolved), else 0.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from jvmodel.analysis.lookthrough import UNDISCLOSED, effective_ownership
 from jvmodel.analysis.methods import get_method
 from jvmodel.compliance.check import CapCheck, check
 from jvmodel.compliance.explain import explain
+from jvmodel.compliance.report import Report, check_all
 from jvmodel.errors import JVModelError
 from jvmodel.graph import OwnershipGraph
 from jvmodel.io.native import load
@@ -66,7 +69,16 @@ def _parser() -> argparse.ArgumentParser:
     def with_target(name: str, helptext: str) -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=helptext, description=helptext, parents=[debug])
         sub.add_argument("file", metavar="FILE", help="a native .toml or .json structure")
-        sub.add_argument("--target", required=True, metavar="ID", help="the entity to check")
+        if name == "check":
+            which = sub.add_mutually_exclusive_group(required=True)
+            which.add_argument("--target", metavar="ID", help="the entity to check")
+            which.add_argument(
+                "--all",
+                action="store_true",
+                help="check every entity with a sector the regime caps (exit 1 on any breach)",
+            )
+        else:
+            sub.add_argument("--target", required=True, metavar="ID", help="the entity")
         sub.add_argument("--regime", required=True, metavar="NAME", help="see `jvmodel regimes`")
         sub.add_argument("--sector", metavar="S", help="the capped sector (default: the target's)")
         sub.add_argument("--as-of", type=_date, metavar="YYYY-MM-DD", help="date of the structure")
@@ -158,6 +170,68 @@ def _write_check(result: CapCheck, g: OwnershipGraph, out: TextIO) -> None:
     out.write(f"\nsource of the cap:\n{source}\n")
 
 
+def _write_report(report: Report, out: TextIO) -> None:
+    when = report.as_of.isoformat() if report.as_of else "today's structure (no end date)"
+    out.write(f"regime    {report.regime}\nas of     {when}\n\n")
+    header = ("status", "entity", "sector", "foreign", "cap", "headroom", "top contributor")
+    lines = [header]
+    for row in report:
+        top = "" if row.top_contributor is None else str(row.top_contributor)
+        if row.top_contribution is not None:
+            top += f" ({_figure(row.top_contribution)})"
+        lines.append(
+            (
+                row.status.upper() + ("" if row.exact else "~"),
+                row.target,
+                row.sector,
+                _figure(row.foreign_share),
+                "uncapped" if row.cap_rule is None else row.cap_rule.describe(),
+                "" if row.headroom is None else _figure(row.headroom, signed=True),
+                top if row.reason is None else row.reason,
+            )
+        )
+    widths = [max(len(line[k]) for line in lines) for k in range(len(header) - 1)]
+    for line in lines:
+        cells = [cell.ljust(width) for cell, width in zip(line, widths, strict=False)]
+        out.write("  ".join([*cells, line[-1]]).rstrip() + "\n")
+    counts = ", ".join(f"{n} {status}" for status, n in report.counts.items() if n)
+    rows = f"{len(report)} row{'' if len(report) == 1 else 's'}"
+    out.write(f"\n{rows}: {counts or 'none'}\n")
+    if any(not row.exact for row in report):
+        out.write(
+            "~ figures from the fast float engine, far enough from the cap for the verdict "
+            "to be certain; the others are exact\n"
+        )
+
+
+def _figure(value: object, *, signed: bool = False) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Interval):
+        return f"{_pct(value.lower)} to {_pct(value.upper)}"
+    # A float from the fast engine shows to 12 significant digits: it is not exact.
+    share = value if isinstance(value, Fraction) else Fraction(f"{value:.12g}")
+    return _signed(share) if signed else _pct(share)
+
+
+def _run_check_all(args: argparse.Namespace, out: TextIO) -> int:
+    if args.sector is not None:
+        raise _UsageError("jvmodel check: --sector applies to --target, not --all")
+    g = load(args.file)
+    report = check_all(g, regime=args.regime, as_of=args.as_of, undisclosed=args.undisclosed)
+    if args.format == "json":
+        json.dump(report.to_dict(), out, indent=2, ensure_ascii=False)
+        out.write("\n")
+    else:
+        _write_report(report, out)
+    counts = report.counts
+    if counts["breach"]:
+        return EXIT_STATUS["breach"]
+    if counts["indeterminate"] or counts["unresolved"]:
+        return EXIT_STATUS["indeterminate"]
+    return EXIT_STATUS["compliant"]
+
+
 def _load_and_check(args: argparse.Namespace) -> tuple[OwnershipGraph, CapCheck]:
     g = load(args.file)
     result = check(
@@ -172,6 +246,8 @@ def _load_and_check(args: argparse.Namespace) -> tuple[OwnershipGraph, CapCheck]
 
 
 def _run_check(args: argparse.Namespace, out: TextIO) -> int:
+    if args.all:
+        return _run_check_all(args, out)
     g, result = _load_and_check(args)
     if args.format == "json":
         json.dump(result.to_dict(), out, indent=2, ensure_ascii=False)
@@ -313,10 +389,15 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int
     except _UsageError as error:
         print(f"{error} (see jvmodel --help)", file=sys.stderr)
         return EXIT_USAGE
-    except (JVModelError, OSError) as error:
+    except (JVModelError, OSError, ModuleNotFoundError) as error:
         if debug:
             traceback.print_exc(file=sys.stderr)
-        message = error.message if isinstance(error, JVModelError) else _os_message(error)
+        if isinstance(error, JVModelError):
+            message = error.message
+        elif isinstance(error, OSError):
+            message = _os_message(error)
+        else:
+            message = str(error)
         # One line, whatever the message holds.
         print(f"jvmodel: error: {' '.join(message.splitlines())}", file=sys.stderr)
         return EXIT_USAGE

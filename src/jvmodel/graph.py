@@ -13,11 +13,14 @@ the graph exactly as it was.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-from collections.abc import Iterable, Iterator, Sequence
+import gc
+import math
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from fractions import Fraction
 from operator import itemgetter
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
 import networkx as nx
@@ -37,6 +40,7 @@ __all__ = ["OwnershipGraph"]
 
 _MEASURES = ("equity", "voting")
 _LISTED = 10  # holders named in an over-allocation message; the rest are counted
+T = TypeVar("T")
 
 
 def _lower(stake: Stake) -> Fraction:
@@ -172,6 +176,125 @@ class _Ledger:
         return True
 
 
+def _not_a_record(item: object, kind: type) -> InvalidEntityError:
+    return InvalidEntityError(
+        f"expected {kind.__name__} records, got {type(item).__name__} {item!r:.80}; build "
+        f"each record with jvmodel.{kind.__name__}(...)",
+        field=kind.__name__.lower(),
+        value=item,
+    )
+
+
+def _unknown(record: str, missing: str) -> UnknownEntityError:
+    return UnknownEntityError(
+        f"{record} names no entity {missing!r}; include {missing!r} in the entities",
+        entity=missing,
+    )
+
+
+def _group_incoming(
+    nodes: dict[str, Entity], holdings: Iterable[Holding]
+) -> dict[str, list[Holding]]:
+    """The holdings in each entity, after checking their types and ids."""
+    incoming: dict[str, list[Holding]] = {}
+    for holding in holdings:
+        if not isinstance(holding, Holding):
+            raise _not_a_record(holding, Holding)
+        owner, owned = holding.owner, holding.owned
+        if owner not in nodes or owned not in nodes:
+            missing = owner if owner not in nodes else owned
+            raise _unknown(f"holding of {owner!r} in {owned!r}", missing)
+        found = incoming.get(owned)
+        if found is None:
+            incoming[owned] = [holding]
+        else:
+            found.append(holding)
+    return incoming
+
+
+def _by_owner(found: list[Holding]) -> dict[str, tuple[Holding, ...]]:
+    """Group the holdings in one entity by owner, refusing overlapping duplicates."""
+    if len(found) == 1:
+        return {found[0].owner: (found[0],)}
+    grouped: dict[str, tuple[Holding, ...]] = {}
+    for holding in found:
+        earlier = grouped.get(holding.owner, ())
+        for other in earlier:
+            if _overlap(other, holding):
+                raise DuplicateHoldingError(
+                    f"{holding.owner!r} holds two stakes in {holding.owned!r} over an "
+                    f"overlapping period ({_show_stake(other.equity)} and "
+                    f"{_show_stake(holding.equity)}); give the holdings separate validity "
+                    "periods or keep one",
+                    owner=holding.owner,
+                    owned=holding.owned,
+                )
+        grouped[holding.owner] = (*earlier, holding)
+    return grouped
+
+
+def _check_bulk_allocation(owned: str, found: list[Holding]) -> None:
+    """:func:`check_allocation` for several holdings in one entity, made fast.
+
+    Undated holdings are summed in integer arithmetic over the least common
+    denominator (exact, and far cheaper than adding fractions one by one); dated
+    holdings (rare) take the general path, which looks at every start date.
+    """
+    same_votes = True
+    for holding in found:
+        if holding.valid_from is not None or holding.valid_to is not None:
+            check_allocation(owned, found)
+            return
+        if holding.voting is not holding.equity:
+            same_votes = False
+    for measure in ("equity",) if same_votes else _MEASURES:
+        stakes = [_lower(h.voting if measure == "voting" else h.equity) for h in found]
+        common = math.lcm(*[s.denominator for s in stakes])
+        if sum([s.numerator * (common // s.denominator) for s in stakes]) > common:
+            check_allocation(owned, found)  # raises, with the usual message
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while millions of records are linked.
+
+    The records form no reference cycles, but each new container makes the
+    collector walk the growing heap; pausing it makes bulk building several
+    times faster.  Its earlier state is restored on the way out.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _group_controls(
+    nodes: dict[str, Entity], controls: Iterable[ControlLink]
+) -> dict[tuple[str, str], tuple[ControlLink, ...]]:
+    grouped: dict[tuple[str, str], tuple[ControlLink, ...]] = {}
+    for link in controls:
+        if not isinstance(link, ControlLink):
+            raise _not_a_record(link, ControlLink)
+        for end in (link.controller, link.controlled):
+            if end not in nodes:
+                raise _unknown(f"control link of {link.controller!r} over {link.controlled!r}", end)
+        pair = (link.controller, link.controlled)
+        earlier = grouped.get(pair, ())
+        for other in earlier:
+            if other.basis == link.basis and _overlap(other, link):
+                raise DuplicateHoldingError(
+                    f"{link.controller!r} controls {link.controlled!r} by {link.basis} twice "
+                    "over an overlapping period; keep one control link",
+                    owner=link.controller,
+                    owned=link.controlled,
+                )
+        grouped[pair] = (*earlier, link)
+    return grouped
+
+
 def _show_stake(stake: Stake) -> str:
     if isinstance(stake, Range):
         return repr(stake)
@@ -206,6 +329,103 @@ class OwnershipGraph:
         self._version = 0
         # Per owned entity, what is allocated in it (built lazily, dropped by _put).
         self._ledgers: dict[str, _Ledger] = {}
+        # Forms derived from the graph (e.g. sparse arrays), each with the version
+        # it was built from; see _cached().
+        self._derived: dict[Hashable, tuple[int, Any]] = {}
+
+    @classmethod
+    def from_records(
+        cls,
+        entities: Iterable[Entity],
+        holdings: Iterable[Holding] = (),
+        controls: Iterable[ControlLink] = (),
+    ) -> OwnershipGraph:
+        """Build a graph from records in one go: the fast way to load a whole register.
+
+        Validates everything :meth:`add_entity`, :meth:`add_holding` and
+        :meth:`add_control` validate (unknown ids, duplicate entities, overlapping
+        duplicate holdings or control links, stakes above 100% in an entity at
+        some date), but in bulk, without the cost of one call per record.  The
+        records are frozen, so their fields were checked when they were made.
+        On any error nothing is returned and no graph is left half-built.
+
+        Parameters
+        ----------
+        entities : iterable of Entity
+        holdings : iterable of Holding
+        controls : iterable of ControlLink
+
+        Returns
+        -------
+        OwnershipGraph
+
+        Raises
+        ------
+        InvalidEntityError
+            If an item is not a record of the expected type.
+        DuplicateEntityError, UnknownEntityError, DuplicateHoldingError, OverallocatedError
+            As the one-at-a-time methods; the message names the records.
+
+        Examples
+        --------
+        >>> from jvmodel import Entity, Holding, OwnershipGraph
+        >>> g = OwnershipGraph.from_records(
+        ...     [Entity(id="bt", jurisdiction="GB"), Entity(id="jv", jurisdiction="CN-BJ")],
+        ...     [Holding(owner="bt", owned="jv", equity="50%")],
+        ... )
+        >>> g
+        <OwnershipGraph: 2 entities, 1 holding, 0 control links>
+        >>> OwnershipGraph.from_records(
+        ...     [Entity(id="jv")], [Holding(owner="bt", owned="jv", equity="50%")]
+        ... )
+        Traceback (most recent call last):
+        ...
+        jvmodel.errors.UnknownEntityError: holding of 'bt' in 'jv' names no entity 'bt'; ...
+        """
+        with _collector_paused():
+            nodes: dict[str, Entity] = {}
+            for entity in entities:
+                if not isinstance(entity, Entity):
+                    raise _not_a_record(entity, Entity)
+                if entity.id in nodes:
+                    raise DuplicateEntityError(
+                        f"entity {entity.id!r} appears twice in the records; give each "
+                        "entity one record with a unique id",
+                        entity=entity.id,
+                    )
+                nodes[entity.id] = entity
+            incoming = _group_incoming(nodes, holdings)
+            links = _group_controls(nodes, controls)
+            g = cls()
+            # Fill networkx's own dicts (node → data, owner → owned → data and its
+            # mirror) directly: what add_nodes_from/add_edges_from store, without
+            # their per-item checks, which the validation here already covers.  On
+            # an error, ``g`` is dropped unseen.
+            graph = g._graph
+            node_data, succ, pred = graph._node, graph._succ, graph._pred
+            for key, entity in nodes.items():
+                node_data[key] = {"entity": entity}
+                succ[key] = {}
+                pred[key] = {}
+            for owned, found in incoming.items():
+                if len(found) == 1:  # most entities: one holder, nothing to compare
+                    grouped: dict[str, tuple[Holding, ...]] = {found[0].owner: (found[0],)}
+                else:
+                    grouped = _by_owner(found)  # duplicates first, as add_holding does
+                    _check_bulk_allocation(owned, found)
+                for owner, records in grouped.items():
+                    data = {
+                        "holdings": records,
+                        "controls": links.pop((owner, owned), ()) if links else (),
+                    }
+                    succ[owner][owned] = data
+                    pred[owned][owner] = data
+            for (controller, controlled), found_links in links.items():
+                data = {"holdings": (), "controls": found_links}
+                succ[controller][controlled] = data
+                pred[controlled][controller] = data
+        g._version = 1
+        return g
 
     # -- building -------------------------------------------------------------
 
@@ -712,6 +932,32 @@ class OwnershipGraph:
         return graph_html(self)
 
     # -- internals ------------------------------------------------------------------
+
+    def _adjacency(self) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, dict[str, Any]]]]:
+        """The node and owner → owned adjacency dicts underneath, for bulk readers.
+
+        Read-only by contract: the fast engine walks them to convert a register
+        without the per-item cost of networkx's views.
+        """
+        return self._graph._node, self._graph._adj
+
+    def _cached(self, key: Hashable, build: Callable[[], T]) -> T:
+        """A form derived from the graph, built once and kept until the graph changes.
+
+        Analyses that convert the graph (e.g. to sparse arrays) keep the result
+        here under their own ``key``; entries built from an older version are
+        dropped.
+        """
+        entry = self._derived.get(key)
+        if entry is not None and entry[0] == self._version:
+            value: T = entry[1]
+            return value
+        stale = [k for k, (version, _) in self._derived.items() if version != self._version]
+        for k in stale:
+            del self._derived[k]
+        value = build()
+        self._derived[key] = (self._version, value)
+        return value
 
     def _require(self, entity_id: str) -> None:
         if entity_id not in self._graph:
