@@ -41,10 +41,33 @@ def via_file(suffix: str, load: Callable[[Path], object]) -> Loader:
     return from_bytes
 
 
+def _csv_holdings(raw: bytes) -> object:
+    """The holdings table under fuzzing, beside a fixed, valid entities table."""
+    with tempfile.TemporaryDirectory() as folder:
+        entities, holdings = Path(folder) / "entities.csv", Path(folder) / "holdings.csv"
+        entities.write_text("id,jurisdiction\nbt,GB\npartner,CN\njv,CN-BJ\n", encoding="utf-8")
+        holdings.write_bytes(raw)
+        return jvm.read_csv(entities, holdings)
+
+
+def _csv_entities(raw: bytes) -> object:
+    """The entities table under fuzzing, with an empty holdings table."""
+    with tempfile.TemporaryDirectory() as folder:
+        entities, holdings = Path(folder) / "entities.csv", Path(folder) / "holdings.csv"
+        entities.write_bytes(raw)
+        holdings.write_text("owner,owned,equity\n", encoding="utf-8")
+        return jvm.read_csv(entities, holdings)
+
+
 LOADERS: dict[str, Loader] = {
     "native-toml": lambda raw: loads(raw, "toml"),
     "native-json": lambda raw: loads(raw, "json"),
     "regime-toml": via_file(".toml", jvm.regimes.load_regime),
+    "bods-json": via_file(".json", jvm.read_bods),
+    "bods-jsonl": via_file(".jsonl", jvm.read_bods),
+    "csv-entities": _csv_entities,
+    "csv-holdings": _csv_holdings,
+    "graphml": via_file(".graphml", jvm.read_graphml),
 }
 
 
@@ -58,8 +81,33 @@ def _regime_files() -> list[bytes]:
     return [entry.read_bytes() for entry in folder.iterdir() if entry.name.endswith(".toml")]
 
 
+def _demo_as(write: Callable[[jvm.OwnershipGraph, Path], object], suffix: str) -> bytes:
+    g = jvm.load(jvm.examples.path("beijing-vpn-jv"))
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"demo{suffix}"
+        write(g, path)
+        return path.read_bytes()
+
+
+def _demo_csv(table: str) -> bytes:
+    g = jvm.load(jvm.examples.path("beijing-vpn-jv"))
+    with tempfile.TemporaryDirectory() as folder:
+        entities, holdings = Path(folder) / "entities.csv", Path(folder) / "holdings.csv"
+        jvm.to_csv(g, entities, holdings)
+        return (entities if table == "entities" else holdings).read_bytes()
+
+
+_BODS = Path(jvm.examples.path("beijing-vpn-jv", format="bods")).read_bytes()
+
 SEEDS: dict[str, list[bytes]] = {
     "native-toml": [Path(jvm.examples.path("beijing-vpn-jv")).read_bytes()],
     "native-json": [_example_json()],
     "regime-toml": _regime_files(),
+    "bods-json": [_BODS],
+    "bods-jsonl": [b"\n".join(json.dumps(statement).encode() for statement in json.loads(_BODS))],
+    "csv-entities": [_demo_csv("entities")],
+    "csv-holdings": [
+        b"owner,owned,equity\nbt,jv,50%\npartner,jv,1/2\n",
+    ],
+    "graphml": [_demo_as(jvm.to_graphml, ".graphml")],
 }

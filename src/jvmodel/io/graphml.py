@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import warnings
 import xml.parsers.expat
 from collections.abc import Mapping
 from pathlib import Path
@@ -147,6 +148,13 @@ def _refuse_dtd(data: bytes, origin: str) -> None:
             record=f"line {error.lineno}",
             field=None,
         ) from None
+    except (LookupError, ValueError) as error:  # e.g. an unknown encoding declared
+        raise SchemaError(
+            f"{origin}: line {parser.CurrentLineNumber}: cannot be read as XML ({error})",
+            path=origin,
+            record=f"line {parser.CurrentLineNumber}",
+            field=None,
+        ) from None
 
 
 def _string(value: Any, origin: str, record: str, field: str) -> str:
@@ -201,8 +209,14 @@ def read_graphml(path: str | os.PathLike[str]) -> OwnershipGraph:
     data = Path(path).read_bytes()
     _refuse_dtd(data, origin)
     try:
-        graph = nx.parse_graphml(data, node_type=str, edge_key_type=str, force_multigraph=True)
-    except (nx.NetworkXError, ParseError, ValueError, KeyError) as error:
+        with warnings.catch_warnings():
+            # networkx warns of keys without a type and reads them as strings, which
+            # is what jvmodel reads every attribute as anyway.
+            warnings.simplefilter("ignore", UserWarning)
+            graph = nx.parse_graphml(data, node_type=str, edge_key_type=str, force_multigraph=True)
+    # networkx's parser is not hardened against odd input: it raises TypeError on some
+    # malformed namespaces (found by fuzzing), and others; all mean "not readable".
+    except (nx.NetworkXError, ParseError, ValueError, KeyError, TypeError, AttributeError) as error:
         raise _error(
             origin, "file", None, f"not a GraphML graph jvmodel can read ({error})"
         ) from None
