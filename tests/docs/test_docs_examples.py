@@ -32,6 +32,7 @@ def test_pages_with_examples_exist() -> None:
         "howto/bods.md",
         "howto/ranges.md",
         "howto/whatif.md",
+        "howto/screening.md",
     } <= names
 
 
