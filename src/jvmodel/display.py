@@ -49,6 +49,8 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
+    from jvmodel.compliance.report import Report
+
 __all__ = [
     "Cell",
     "check_html",
@@ -1448,3 +1450,50 @@ def to_svg(
             reason="graphviz failed",
         )
     return done.stdout.decode()
+
+
+_REPORT_ROWS = 500  # rows shown in a notebook; the rest are counted
+
+
+def report_html(report: Report) -> str:
+    """The HTML display of a :class:`~jvmodel.Report`: counts, then a sortable table.
+
+    Figures from the fast float engine are marked ``~``; the others are exact
+    (the exact value is in each share's tooltip).  Breaches come first.
+
+    Examples
+    --------
+    >>> import jvmodel as jvm
+    >>> g = jvm.load(jvm.examples.path("beijing-vpn-jv"))
+    >>> text = report_html(jvm.check_all(g, regime="cn-beijing-2020"))
+    >>> "BREACH" in text, "~51.5000%" in text, "jvm-sortable" in text
+    (True, True, True)
+    """
+    order = {"breach": 0, "indeterminate": 1, "unresolved": 2, "compliant": 3}
+    rows = sorted(report, key=lambda row: order.get(row.status, 4))
+    counts = ", ".join(f"{n} {status}" for status, n in report.counts.items() if n)
+    when = report.as_of.isoformat() if report.as_of else "today's structure"
+
+    def figure(value: object) -> object:
+        if isinstance(value, float):
+            return Cell(text=f"~{value:.4%}", sort=repr(value), numeric=True)
+        return value
+
+    table = html_table(
+        ["status", "entity", "sector", "foreign share", "cap", "headroom", "top contributor"],
+        (
+            [
+                Cell(text=row.status, markup=status_badge(row.status), sort=row.status),
+                row.target,
+                row.sector,
+                figure(row.foreign_share),
+                "uncapped" if row.cap_rule is None else row.cap_rule.describe(),
+                figure(row.headroom),
+                row.reason or (row.top_contributor or ""),
+            ]
+            for row in rows[:_REPORT_ROWS]
+        ),
+        caption=f"{report.regime}, {when}: {len(report)} rows ({counts or 'none'})",
+        total=len(report),
+    )
+    return f'<div class="jvm-report">{table}</div>'

@@ -931,6 +931,16 @@ class OwnershipGraph:
 
         return graph_html(self)
 
+    def to_pandas(self) -> tuple[Any, Any, Any]:
+        """The entities, holdings and control links as three pandas DataFrames.
+
+        The same as :func:`jvmodel.to_pandas` (needs ``jvmodel[pandas]``); like
+        ``_repr_html_``, it reaches the I/O layer only when called.
+        """
+        from jvmodel.io.tabular import to_pandas  # noqa: PLC0415
+
+        return to_pandas(self)
+
     # -- internals ------------------------------------------------------------------
 
     def _adjacency(self) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, dict[str, Any]]]]:

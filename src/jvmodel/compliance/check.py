@@ -32,7 +32,7 @@ from jvmodel.analysis.lookthrough import (
 from jvmodel.analysis.lookthrough import foreign_share as _foreign_share
 from jvmodel.analysis.methods import Method, get_method
 from jvmodel.analysis.paths import Path, foreign_paths
-from jvmodel.errors import UnknownSectorError, UnsupportedAnalysisError
+from jvmodel.errors import MissingDependencyError, UnknownSectorError, UnsupportedAnalysisError
 from jvmodel.graph import OwnershipGraph
 from jvmodel.regimes import Cap, Regime, get
 
@@ -167,6 +167,31 @@ class CapCheck:
     def cap(self) -> Fraction | None:
         """The limit as a fraction; None when the sector is uncapped."""
         return self.cap_rule.limit
+
+    def to_pandas(self) -> Any:
+        """The contributions as a pandas DataFrame, largest first (needs ``jvmodel[pandas]``).
+
+        Columns: ``owner``, ``share`` (exact: a Fraction, or an Interval with ranged
+        stakes) and ``percent`` (a float for reading and plotting; the lower end of
+        an interval).  The check's own figures are in :meth:`to_dict`.
+        """
+        try:
+            import pandas as pd  # noqa: PLC0415
+        except ImportError:
+            raise MissingDependencyError(
+                "CapCheck.to_pandas needs pandas: pip install 'jvmodel[pandas]'",
+                package="pandas",
+                extra="pandas",
+            ) from None
+        rows = [
+            {
+                "owner": owner,
+                "share": share,
+                "percent": 100 * float(share.lower if isinstance(share, Interval) else share),
+            }
+            for owner, share in self.contributions.items()
+        ]
+        return pd.DataFrame(rows, columns=["owner", "share", "percent"])
 
     def exact_share(self) -> Fraction:
         """The foreign share as a single fraction; refuses an interval.

@@ -234,6 +234,12 @@ class Report:
     def __iter__(self) -> Iterator[ReportRow]:
         return iter(self.rows)
 
+    def _repr_html_(self) -> str:
+        # display sits above compliance: imported here, as the other reprs do.
+        from jvmodel.display import report_html  # noqa: PLC0415
+
+        return report_html(self)
+
     def __len__(self) -> int:
         return len(self.rows)
 
