@@ -619,13 +619,22 @@ def _foreign_controllers(setting: _Setting, method: Method, measure: Measure) ->
     its status under the method is more than half foreign.
     """
     found: list[str] = []
+    options = setting.options(method, measure)
+    # The controllers with owners lie in the target's own closure, whose one
+    # attribution holds their statuses: analysing each of them again would make a
+    # long chain of controllers quadratic.
+    closure: Attribution | None = None
     for controller in setting.chain:
         if setting.organised_abroad(controller):
             found.append(controller)
             continue
         if not setting.g.holdings_of(controller, as_of=setting.as_of):
             continue  # an ultimate owner: its own jurisdiction decides
-        status = attribute(setting.g, controller, **setting.options(method, measure)).status
+        if closure is None:
+            closure = attribute(setting.g, setting.target, **options)
+        status = closure.values.get(controller)
+        if status is None:  # beyond the target's closure (reached by a control link)
+            status = attribute(setting.g, controller, **options).status
         # With ranged stakes, only a controller foreign over the whole range counts.
         if _lowest(status) > Fraction(1, 2):
             found.append(controller)
