@@ -75,12 +75,17 @@ def test_there_are_sources_to_check() -> None:
 # pass that refuses any document type declaration, so no entity can be defined, let
 # alone expanded (tested with a billion-laughs file in tests/io/); the module imports
 # ElementTree's ParseError to report errors, and parses nothing with it.
-REVIEWED = {"graphml.py:22: import xml.etree.ElementTree: parse XML with defusedxml.ElementTree"}
+REVIEWED = {("graphml.py", "import xml.etree.ElementTree: parse XML with defusedxml.ElementTree")}
+
+
+def _reviewed(problem: str) -> bool:
+    name, _line, rest = problem.split(":", 2)
+    return (name, rest.strip()) in REVIEWED
 
 
 @pytest.mark.parametrize("path", SOURCES, ids=[str(p.relative_to(ROOT)) for p in SOURCES])
 def test_source_parses_data_safely(path: Path) -> None:
-    assert [p for p in _problems(path) if p not in REVIEWED] == []
+    assert [p for p in _problems(path) if not _reviewed(p)] == []
 
 
 def test_the_check_finds_what_it_forbids(tmp_path: Path) -> None:
