@@ -1009,8 +1009,8 @@ def joint_ventures(
         The joint venture gets one of these sectors (none by default), so
         :func:`jvmodel.check` can find its cap.
 
-    Shrinks towards two parents without owners of their own, the first one
-    foreign (``"US"``), holding whole percentages of the joint venture.
+    Shrinks towards two parents without owners of their own, one of them
+    foreign, holding whole percentages of the joint venture.
 
     Examples
     --------
