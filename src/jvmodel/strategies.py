@@ -892,8 +892,9 @@ def ownership_graphs(
     ... def test_fully_disclosed(g):
     ...     for entity in g:
     ...         stakes = [h.equity for h in g.holdings_of(entity)]
-    ...         assert not stakes or sum(stakes) == 1
-    ...         assert jvm.UNDISCLOSED not in jvm.effective_ownership(g, entity)
+    ...         if stakes:  # not an ultimate owner
+    ...             assert sum(stakes) == 1
+    ...             assert jvm.UNDISCLOSED not in jvm.effective_ownership(g, entity)
     >>> test_fully_disclosed()
     """
     return _graphs(
@@ -994,7 +995,9 @@ def joint_ventures(
 
     The target (id ``"jv"``) is a domestic company of ``host``; at least one of
     its parents has a foreign jurisdiction.  Above the parents is a graph drawn
-    like :func:`ownership_graphs` with the same options.
+    like :func:`ownership_graphs` with the same options, so a foreign parent
+    may itself be held by domestic owners (round-tripping): its look-through
+    foreign share, and the joint venture's, can be 0.
 
     Parameters
     ----------
@@ -1017,11 +1020,13 @@ def joint_ventures(
     >>> from hypothesis import given
     >>> import jvmodel as jvm
     >>> @given(joint_ventures(sectors=["vpn"], undisclosed=False))
-    ... def test_at_most_everything(example):
+    ... def test_parents(example):
     ...     g, jv = example
-    ...     assert len(g.holdings_of(jv)) >= 2
-    ...     assert 0 < jvm.foreign_share(g, jv, host="CN") <= 1
-    >>> test_at_most_everything()
+    ...     parents = [g.entity(h.owner) for h in g.holdings_of(jv)]
+    ...     assert len(parents) >= 2
+    ...     assert any(parent.country != "CN" for parent in parents)
+    ...     assert 0 <= jvm.foreign_share(g, jv, host="CN") <= 1
+    >>> test_parents()
     """
     low = _check_count("min_parents", min_parents, least=2)
     high = _check_count("max_parents", max_parents, least=2)

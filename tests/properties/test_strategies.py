@@ -63,6 +63,8 @@ def _holding_graph(g: jvm.OwnershipGraph) -> nx.DiGraph[str]:
 
 
 @pytest.mark.parametrize("options", GRAPH_OPTIONS, ids=lambda o: ",".join(o) or "defaults")
+# Sixteen option sets share the profile's budget of examples.
+@settings(max_examples=max(10, settings().max_examples // 4))
 @given(data=st.data())
 def test_graphs_are_valid_and_honour_their_options(options: dict[str, Any], data: Any) -> None:
     g = data.draw(jst.ownership_graphs(**options))
@@ -94,8 +96,10 @@ def test_graphs_are_valid_and_honour_their_options(options: dict[str, Any], data
         assert nx.dag_longest_path_length(edges) <= depth
 
     if not options.get("allow_ranges"):
-        # No closed loop, on any day: every entity has a defined look-through.
-        for day in _days(g):
+        # No closed loop, today or on earlier days: every entity has a defined
+        # look-through.  (A few days only: each costs a look-through per entity.)
+        days = data.draw(st.lists(st.sampled_from(_days(g)), max_size=3, unique=True))
+        for day in [None, *days]:
             for entity in g:
                 shares = jvm.effective_ownership(g, entity, as_of=day)
                 assert sum(shares.values()) == 1
@@ -133,7 +137,9 @@ def test_closed_loops_only_when_asked() -> None:
     from hypothesis import find
 
     loop = find(
-        jst.ownership_graphs(allow_cycles=True, allow_closed_loops=True, undisclosed=False),
+        jst.ownership_graphs(
+            max_entities=4, allow_cycles=True, allow_closed_loops=True, undisclosed=False
+        ),
         _has_closed_loop,
         settings=settings(database=None, max_examples=2000),
     )
@@ -163,8 +169,13 @@ def test_joint_ventures(data: Any) -> None:
     if not undisclosed:
         assert total == 1
     assert jv not in closure(g, jv) - {jv}  # the joint venture holds nothing above it
-    share = jvm.foreign_share(g, jv, host=HOST)
-    assert 0 < share <= 1
+    # A foreign parent held by domestic owners passes no foreign share on, so
+    # only the bounds hold in general; with every parent an ultimate owner the
+    # foreign one's stake is foreign.
+    share = jvm.foreign_share(g, jv, host=HOST, undisclosed="domestic")
+    assert 0 <= share <= 1
+    if all(not g.holdings_of(h.owner) for h in parents):
+        assert share >= min(h.equity for h in parents if g.entity(h.owner).country != HOST)
 
 
 def test_joint_ventures_shrink_to_two_whole_percentage_parents() -> None:
@@ -183,11 +194,10 @@ def test_joint_ventures_shrink_to_two_whole_percentage_parents() -> None:
 def test_graphs_shrink_to_one_domestic_company() -> None:
     from hypothesis import find
 
-    g = find(jst.ownership_graphs(), lambda g: True, settings=settings(database=None))
+    graphs = jst.ownership_graphs(max_entities=6)
+    g = find(graphs, lambda g: True, settings=settings(database=None))
     assert [(e.id, e.kind, e.jurisdiction) for e in g.entities()] == [("e0", "company", "CN")]
-    chain = find(
-        jst.ownership_graphs(), lambda g: any(g.holdings()), settings=settings(database=None)
-    )
+    chain = find(graphs, lambda g: any(g.holdings()), settings=settings(database=None))
     assert [(h.owner, h.owned, h.equity) for h in chain.holdings()] == [
         ("e0", "e1", Fraction(1, 100))
     ]
