@@ -22,7 +22,7 @@ settings.register_profile("dev", max_examples=40, deadline=None)
 # the score is reproducible, with fewer examples so the run fits in minutes.
 settings.register_profile(
     "mutation",
-    max_examples=60,
+    max_examples=25,
     derandomize=True,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
