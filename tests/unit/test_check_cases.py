@@ -89,7 +89,11 @@ def test_at_and_around_the_cap(inclusive: bool, foreign: str, status: str) -> No
     assert result.status == status
     assert result.compliant is (status == "compliant")
     assert result.headroom == Fraction(1, 2) - jvm.parse_share(foreign)
-    assert result.to_dict()["cap_inclusive"] is inclusive
+    summary = result.to_dict()
+    assert summary["cap_inclusive"] is inclusive
+    # 50% - 49% = 1%, 50% - 50% = 0% (no sign), 50% - 51% = -1%.
+    expected = {"49%": ("1/100", "1%"), "50%": ("0", "0%"), "51%": ("-1/100", "-1%")}[foreign]
+    assert (summary["headroom"]["exact"], summary["headroom"]["percent"]) == expected
 
 
 def test_an_uncapped_sector() -> None:

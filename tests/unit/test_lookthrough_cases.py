@@ -10,6 +10,7 @@ import pytest
 import jvmodel as jvm
 from jvmodel.analysis import methods
 from jvmodel.analysis.lookthrough import foreign_contributions, is_foreign, upstream
+from jvmodel.analysis.lookthrough import foreign_share as engine_share
 
 U = jvm.UNDISCLOSED
 
@@ -390,3 +391,62 @@ def test_upstream_plan() -> None:
     assert set(plan.entities) == {"a", "b", "h", "t"}
     with pytest.raises(jvm.UnknownEntityError):
         upstream(g, "zz")
+
+
+def test_the_engine_defaults() -> None:
+    # Called directly, the engine's own defaults apply: proportional, equity, the
+    # undisclosed part foreign, today's structure, no extra foreign jurisdictions.
+    # a (CN-HK) holds 20% of the equity and 40% of the votes until 2030, b (US) 10%
+    # from 2030: 70% undisclosed today.
+    g = _graph({"a": "CN-HK", "b": "US", "t": "CN"}, [])
+    g.add_holding("a", "t", "20%", voting="40%", valid_to=dt.date(2029, 12, 31))
+    g.add_holding("b", "t", "10%", valid_from=dt.date(2030, 1, 1))
+    # Today (no end date): b's 10% and 90% undisclosed, all foreign.
+    assert engine_share(g, "t", host="CN") == 1
+    assert foreign_contributions(g, "t", host="CN") == {U: Fraction(9, 10), "b": Fraction(1, 10)}
+    # In 2029: a's 20% (domestic by the country test) and 80% undisclosed.
+    day = dt.date(2029, 6, 1)
+    assert engine_share(g, "t", host="CN", as_of=day) == Fraction(4, 5)
+    assert foreign_contributions(g, "t", host="CN", as_of=day) == {U: Fraction(4, 5)}
+    assert engine_share(g, "t", host="CN", as_of=day, measure="voting") == Fraction(3, 5)
+    assert foreign_contributions(g, "t", host="CN", as_of=day, measure="voting") == {
+        U: Fraction(3, 5)
+    }
+    listed = engine_share(g, "t", host="CN", as_of=day, foreign=["CN-HK"])
+    assert listed == 1
+    assert engine_share(g, "t", host="CN", as_of=day, undisclosed="domestic") == 0
+    assert engine_share(g, "t", host="CN", as_of=day, method="proportional") == Fraction(4, 5)
+
+
+def test_each_entity_is_visited_once() -> None:
+    # A diamond (u holds p and q, which both hold t) under a cross-holding of x and
+    # y above u: every entity enters the plan once, and the walk terminates.
+    # u: 50% x, 50% undisclosed.  x and y hold 50% of each other, the rest undisclosed.
+    g = _graph(
+        dict.fromkeys(("x", "y", "u", "p", "q", "t"), "CN"),
+        [
+            ("x", "y", "50%"),
+            ("y", "x", "50%"),
+            ("x", "u", "50%"),
+            ("u", "p", "100%"),
+            ("u", "q", "100%"),
+            ("p", "t", "50%"),
+            ("q", "t", "50%"),
+        ],
+    )
+    plan = upstream(g, "t")
+    assert plan.ultimate == ()  # x and y hold each other: neither is an ultimate owner
+    # Owners first: the cross-holding, u, then p and q (in either order), then t.
+    assert plan.order[:2] == (("x", "y"), ("u",))
+    assert sorted(plan.order[2:4]) == [("p",), ("q",)]
+    assert plan.order[4:] == (("t",),)
+    assert len(plan.entities) == 6
+    # x's look-through: 1/2 undisclosed + 1/2 of y's, which is 1/2 undisclosed + 1/2
+    # of x's: all undisclosed.  So t is all undisclosed too.
+    assert jvm.effective_ownership(g, "t") == {U: 1}
+    g.add_entity("z", jurisdiction="US")
+    g.add_holding("z", "u", "50%")
+    plan = upstream(g, "t")
+    assert plan.ultimate == ("z",)  # reached through p and through q, listed once
+    # z holds half of u, which holds all of t through p and q: 1/2.
+    assert jvm.effective_ownership(g, "t") == {U: Fraction(1, 2), "z": Fraction(1, 2)}

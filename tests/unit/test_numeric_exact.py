@@ -150,6 +150,8 @@ def test_long_values_are_cut_in_messages() -> None:
         (Fraction(7, 15), "7/15"),  # a factor 3 besides the 5
         (Fraction(2, 7), "2/7"),
         (Fraction(103, 200), "51.5%"),
+        # 1/5^30 = 2^30/10^30: too large a denominator for floats to divide exactly.
+        (Fraction(1, 5**30), "0.0000000000000000001073741824%"),
     ],
 )
 def test_exact_text(share: Fraction, text: str) -> None:
