@@ -16,9 +16,9 @@ structures and round percentages, so that a failing example reads like a
 small worked case.
 
 The types are registered with hypothesis (through its ``hypothesis`` entry
-point), so ``st.from_type(jvm.Entity)``, ``st.builds(f)`` with annotated
-arguments, and ``@given(g=...)`` with type hints work without importing this
-module.
+point), so ``st.from_type(jvm.OwnershipGraph)``, and ``st.builds(f)`` for a
+function whose arguments are annotated with jvmodel's types, work without
+importing this module.
 
 Examples
 --------
