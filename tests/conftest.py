@@ -18,6 +18,15 @@ settings.register_profile(
 )
 # `dev`: quick feedback while editing.
 settings.register_profile("dev", max_examples=40, deadline=None)
+# `mutation`: scripts/mutation.sh runs the suite once per mutant; derandomized so
+# the score is reproducible, with fewer examples so the run fits in minutes.
+settings.register_profile(
+    "mutation",
+    max_examples=25,
+    derandomize=True,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"))
 
 ROOT = Path(__file__).resolve().parent.parent
