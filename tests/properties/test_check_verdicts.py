@@ -67,7 +67,8 @@ def test_verdicts_agree_with_the_exact_share(data: Any) -> None:
             incorporation=regime.incorporation,
         )
         low, high = attribution.share, attribution.upper
-        assert isinstance(low, Fraction) and isinstance(high, Fraction)
+        assert isinstance(low, Fraction)
+        assert isinstance(high, Fraction)
         assert rule.measure == measure
         assert rule.foreign_share == low
         expected = _expected_status(low, high, cap)
