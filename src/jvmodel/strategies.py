@@ -34,15 +34,19 @@ Examples
 
 from __future__ import annotations
 
+from jvmodel.errors import MissingDependencyError
+
 try:
     from hypothesis import strategies as st
     from hypothesis.errors import InvalidArgument
     from hypothesis.strategies import SearchStrategy
-except ImportError as error:  # pragma: no cover - exercised in a subprocess test
-    raise ImportError(
+except ImportError:  # pragma: no cover - exercised in a subprocess test
+    raise MissingDependencyError(
         "jvmodel.strategies needs hypothesis, which is not installed; install the "
-        "optional extra: pip install 'jvmodel[hypothesis]'"
-    ) from error
+        "hypothesis extra: pip install 'jvmodel[hypothesis]'",
+        package="hypothesis",
+        extra="hypothesis",
+    ) from None
 
 import datetime as dt
 import decimal

@@ -49,7 +49,8 @@ def test_relabelling_and_reordering(g: jvm.OwnershipGraph, data: Any) -> None:
     ids = list(g)
     names = data.draw(
         st.lists(
-            st.from_regex(r"[A-Za-z][A-Za-z0-9 _.-]{0,9}", fullmatch=True),
+            # Inner spaces are allowed in an id, surrounding whitespace is not.
+            st.from_regex(r"[A-Za-z]([A-Za-z0-9 _.-]{0,8}[A-Za-z0-9_.-])?", fullmatch=True),
             unique=True,
             min_size=len(ids),
             max_size=len(ids),

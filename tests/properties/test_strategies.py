@@ -380,14 +380,16 @@ def test_the_facade_does_not_need_hypothesis() -> None:
         "assert jvmodel.foreign_share is not None\n"
         "try:\n"
         "    import jvmodel.strategies\n"
-        "except ImportError as error:\n"
+        "except jvmodel.MissingDependencyError as error:\n"
+        "    print(error.package, error.extra, isinstance(error, ImportError))\n"
         "    print(error)\n"
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == (
-        "jvmodel.strategies needs hypothesis, which is not installed; install the optional "
-        "extra: pip install 'jvmodel[hypothesis]'"
-    )
+    assert result.stdout.strip().splitlines() == [
+        "hypothesis hypothesis True",
+        "jvmodel.strategies needs hypothesis, which is not installed; install the "
+        "hypothesis extra: pip install 'jvmodel[hypothesis]'",
+    ]
 
 
 def test_importing_jvmodel_does_not_import_hypothesis() -> None:
