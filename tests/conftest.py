@@ -30,4 +30,7 @@ settings.register_profile(
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"))
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
+# The shared data folder (the official BODS schema and examples) sits beside the
+# repository; JVMODEL_SHARED points elsewhere (scripts/mutation.sh runs the tests
+# from a copy of the tree).
+SHARED = Path(os.environ.get("JVMODEL_SHARED", ROOT.parent / "shared"))

@@ -33,7 +33,6 @@ def test_pages_with_examples_exist() -> None:
         "howto/ranges.md",
         "howto/whatif.md",
         "howto/screening.md",
-        "howto/strategies.md",
     } <= names
 
 
