@@ -16,7 +16,6 @@ from hypothesis import event, given
 from hypothesis import strategies as st
 
 import jvmodel as jvm
-from jvmodel.io import native
 from tests.robustness.bad_files import BAD_FILES
 
 
@@ -55,13 +54,20 @@ class _FullDisk:
     def __exit__(self, *exc: object) -> None:
         self.real.close()
 
-    def write(self, data: bytes) -> int:
+    def write(self, data: Any) -> int:
         self.real.write(data[: len(data) // 2])
         self.real.flush()
         raise OSError(errno.ENOSPC, "No space left on device")
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.real, name)
+
+
+_REAL_FDOPEN = os.fdopen
+
+
+def _full_disk(*args: Any, **kwargs: Any) -> _FullDisk:
+    return _FullDisk(_REAL_FDOPEN(*args, **kwargs))
 
 
 def _fail_replace(*_args: object) -> None:
@@ -76,35 +82,83 @@ def _interrupt_fsync(_fd: int) -> None:
     raise KeyboardInterrupt
 
 
+# Every writer goes through jvmodel.io._files, where the faults are injected.
 FAULTS = {
-    "full-disk": ("open", lambda *a, **k: _FullDisk(open(*a, **k)), OSError),  # noqa: SIM115
+    "full-disk": ("os.fdopen", _full_disk, OSError),
     "fsync-fails": ("os.fsync", _fail_fsync, OSError),
     "interrupted": ("os.fsync", _interrupt_fsync, KeyboardInterrupt),
     "rename-fails": ("os.replace", _fail_replace, OSError),
 }
 
 
+def _parquet(g: jvm.OwnershipGraph, folder: Path) -> None:
+    pytest.importorskip("pyarrow")
+    jvm.to_parquet(g, folder / "entities.parquet", folder / "holdings.parquet")
+
+
+# Each writer, writing into a folder: the tabular ones write two files together.
+WRITERS = {
+    "toml": lambda g, folder: jvm.save(g, folder / "structure.toml"),
+    "json": lambda g, folder: jvm.save(g, folder / "structure.json"),
+    "bods": lambda g, folder: jvm.write_bods(g, folder / "structure.bods.json"),
+    "graphml": lambda g, folder: jvm.to_graphml(g, folder / "structure.graphml"),
+    "csv": lambda g, folder: jvm.to_csv(g, folder / "entities.csv", folder / "holdings.csv"),
+    "parquet": _parquet,
+}
+
+
+def _contents(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+@pytest.mark.parametrize("writer", sorted(WRITERS))
 @pytest.mark.parametrize("fault", sorted(FAULTS))
-def test_failed_save_keeps_the_old_file_and_leaves_no_temporary(
-    fault: str, saved: Path, monkeypatch: pytest.MonkeyPatch
+def test_failed_write_keeps_the_old_files_and_leaves_no_temporary(
+    fault: str, writer: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    write = WRITERS[writer]
+    write(_graph(), tmp_path)
+    before = _contents(tmp_path)
     name, replacement, error = FAULTS[fault]
-    before = saved.read_bytes()
-    if name == "open":
-        # `open` is looked up in the module's globals before the builtins.
-        monkeypatch.setattr(native, "open", replacement, raising=False)
-    else:
-        monkeypatch.setattr(f"jvmodel.io.native.{name}", replacement)
+    monkeypatch.setattr(f"jvmodel.io._files.{name}", replacement)
     with pytest.raises(error):
-        jvm.save(_changed(_graph()), saved)
-    assert saved.read_bytes() == before
-    assert sorted(p.name for p in saved.parent.iterdir()) == [saved.name]
+        write(_changed(_graph()), tmp_path)
+    # Every old file is whole (even those of a set written together), and no
+    # temporary file is left behind.
+    assert _contents(tmp_path) == before
     monkeypatch.undo()
-    assert jvm.load(saved) == _graph()
+    # The same write succeeds without the fault, and changes the files.
+    write(_changed(_graph()), tmp_path)
+    after = _contents(tmp_path)
+    assert after.keys() == before.keys()
+    assert after != before
+
+
+@pytest.mark.parametrize("writer", ["csv", "parquet"])
+def test_a_set_of_files_is_replaced_only_when_all_are_written(
+    writer: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The disk fills up while the second file (holdings) is written: the first
+    # (entities), already written in full, must not replace its old version either,
+    # or the folder would pair new entities with old holdings.
+    write = WRITERS[writer]
+    write(_graph(), tmp_path)
+    before = _contents(tmp_path)
+    opened: list[int] = []
+
+    def second_fills_the_disk(*args: Any, **kwargs: Any) -> Any:
+        opened.append(1)
+        return _full_disk(*args, **kwargs) if len(opened) == 2 else _REAL_FDOPEN(*args, **kwargs)
+
+    monkeypatch.setattr("jvmodel.io._files.os.fdopen", second_fills_the_disk)
+    with pytest.raises(OSError, match="No space left on device"):
+        write(_changed(_graph()), tmp_path)
+    assert len(opened) == 2
+    assert _contents(tmp_path) == before
 
 
 def test_failed_first_save_creates_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("jvmodel.io.native.os.replace", _fail_replace)
+    monkeypatch.setattr("jvmodel.io._files.os.replace", _fail_replace)
     with pytest.raises(OSError, match="Input/output error"):
         jvm.save(_graph(), tmp_path / "new.toml")
     assert list(tmp_path.iterdir()) == []

@@ -292,3 +292,37 @@ def test_minimal_divestment_uses_a_step() -> None:
     d = jvm.minimal_divestment(g, "t", regime="kr-telecom")
     assert d.sales == {"m": F(1, 200)}
     assert (d.attained, d.share) == (True, F(97, 200))
+
+
+def test_control_passes_to_a_group_of_holders() -> None:
+    # us-fcc: the 25% benchmark on the controlling parent's foreign equity applies to
+    # whoever controls t.  t is held by d 60%, p 30%, e 10% (all US); b (US) is wholly
+    # owned by p, and p is 30% owned by f (GB).  b subscribes new shares s of t:
+    # * d keeps a majority while 60% × (1 − s) > 1/2, i.e. s < 1/6: d (no foreign
+    #   owners) is the controlling parent, 0% foreign, compliant;
+    # * p and b vote together (p controls b): 30% × (1 − s) + s > 1/2 once s > 2/7.
+    #   From 1/6 to 2/7 no one controls t and the benchmark does not apply;
+    # * above 2/7 p controls t, and p is 30% foreign, above the 25% benchmark.
+    # No direct holder's stake crosses 1/2 at 2/7 (b's own stake does at 1/2): only
+    # the group's votes step there.
+    g = jvm.OwnershipGraph()
+    g.add_entity("t", jurisdiction="US", sectors=["common-carrier"])
+    for us in ("d", "p", "e", "b", "u", "x"):
+        g.add_entity(us, jurisdiction="US")
+    g.add_entity("f", jurisdiction="GB")
+    g.add_holding("d", "t", "60%")
+    g.add_holding("p", "t", "30%")
+    g.add_holding("e", "t", "10%")
+    g.add_holding("p", "b", "100%")
+    g.add_holding("u", "p", "70%")
+    g.add_holding("f", "p", "30%")
+    g.add_holding("x", "d", "100%")
+    result = jvm.max_acquirable(g, "t", buyer="b", regime="us-fcc")
+    assert result.stake == Fraction(2, 7)
+    assert result.attained  # at exactly 2/7 the group has 1/2: no majority yet
+    assert result.cap_rule is not None
+    assert result.cap_rule.applies_to == "controlling-parent"
+    assert result.cap_rule.limit == Fraction(1, 4)
+    # Just above 2/7, p controls t and its 30% breaches the benchmark.
+    above = g.issue("t", "b", Fraction(2, 7) + Fraction(1, 1000))
+    assert jvm.check(above, "t", regime="us-fcc").status == "breach"

@@ -23,6 +23,7 @@ from typing import Any
 import attrs
 
 from jvmodel._numeric import format_percent, format_share
+from jvmodel.analysis.control import control_sets, voting_closure
 from jvmodel.analysis.lookthrough import UndisclosedPolicy
 from jvmodel.analysis.methods import get_method
 from jvmodel.compliance.check import CapCheck, check
@@ -267,8 +268,8 @@ class _Scan:
                     raise UnsupportedAnalysisError(
                         f"the foreign share is not piecewise linear-fractional between "
                         f"{format_share(lo)} and {format_share(hi)} of stake moved (a status "
-                        "inside a cross-holding changes there); this analysis cannot "
-                        "locate the step exactly",
+                        "inside a cross-holding, or who controls an entity, changes there "
+                        "in a way this analysis cannot locate exactly)",
                         reason="no exact piece",
                     )
                 middle = lo + width / 2
@@ -385,6 +386,50 @@ def _levels(rules: Regime) -> set[Fraction]:
     return levels
 
 
+def _vote_groups(
+    g: OwnershipGraph, target: str, others: list[str], as_of: dt.date | None
+) -> set[frozenset[str]]:
+    """The groups of ``target``'s holders (and ``others``) that vote together: for
+    each entity upstream, those of them it controls, itself included.
+
+    The deals analysed here change only the stakes in the target, so these
+    groups stay as they are while the stake moved grows (unless the target
+    holds stakes upstream of itself; the piecewise fit then checks every piece).
+    """
+    structure = voting_closure(g, [target, *others], as_of=as_of)
+    parties = {h.owner for h in g.holdings_of(target, as_of=as_of)} | set(others)
+    groups: set[frozenset[str]] = set()
+    for members in control_sets(structure).values():
+        group = frozenset(members & parties)
+        if len(group) > 1:  # a single holder's crossings are already cut
+            groups.add(group)
+    return groups
+
+
+def _group_votes(
+    g: OwnershipGraph,
+    target: str,
+    as_of: dt.date | None,
+    *,
+    buyer: str,
+    seller: str | None,
+    per_vote: Fraction,
+) -> list[tuple[Fraction, Fraction]]:
+    """The votes ``p + q s`` in ``target`` of each group of :func:`_vote_groups` as
+    the stake ``s`` moves (from ``seller``, or by a new issue when None), so that
+    control of the target changes only at breakpoints."""
+    holders = g.holdings_of(target, as_of=as_of)
+    now = {h.owner: _stake(g, h.owner, target, as_of)[1] for h in holders}
+    found = []
+    for group in _vote_groups(g, target, [buyer], as_of):
+        held = sum((now.get(member, _ZERO) for member in group), _ZERO)
+        if seller is None:  # everyone is diluted by 1 − s; the buyer gains s
+            found.append((held, (_ONE if buyer in group else _ZERO) - held))
+        else:
+            found.append((held, ((buyer in group) - (seller in group)) * per_vote))
+    return found
+
+
 def _stake(
     g: OwnershipGraph, owner: str, owned: str, as_of: dt.date | None
 ) -> tuple[Fraction, Fraction]:
@@ -487,6 +532,7 @@ def max_acquirable(
     base = g.as_of(as_of)
     stakes: list[tuple[Fraction, Fraction]] = []
     equity_b, votes_b = _stake(base, buyer, target, as_of)
+    per_vote = _ZERO
     if seller is not None:
         equity_s, votes_s = _stake(base, seller, target, as_of)
         available = equity_s
@@ -508,6 +554,7 @@ def max_acquirable(
         def scenario(s: Fraction) -> OwnershipGraph:
             return base.issue(target, buyer, s, as_of=as_of) if s else base
 
+    stakes += _group_votes(base, target, as_of, buyer=buyer, seller=seller, per_vote=per_vote)
     scan = _Scan(scenario, check_at, _levels(rules), stakes, available)
     best = scan.supremum()
     if best is None:
@@ -642,6 +689,9 @@ def minimal_divestment(
             continue
         per_vote = votes / equity
         stakes = [(equity, -_ONE), (bought, _ONE), (votes, -per_vote), (bought_votes, per_vote)]
+        stakes += _group_votes(
+            base, target, as_of, buyer=newcomer, seller=holding.owner, per_vote=per_vote
+        )
 
         def sale(x: Fraction, seller: str = holding.owner) -> OwnershipGraph:
             return base.transfer(seller, newcomer, target, x, as_of=as_of) if x else base

@@ -6,13 +6,13 @@ import contextlib
 import importlib
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any
 
 from jvmodel.errors import MissingDependencyError
 
-__all__ = ["atomic_writer", "require"]
+__all__ = ["atomic_writer", "atomic_writers", "require"]
 
 
 @contextlib.contextmanager
@@ -23,20 +23,64 @@ def atomic_writer(
 
     Readers see the old file or the new one, never a partial one; on an error
     the temporary file is removed and ``path`` is left as it was.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "note.txt"
+    >>> with atomic_writer(path) as stream:
+    ...     _ = stream.write("old")
+    >>> try:
+    ...     with atomic_writer(path) as stream:
+    ...         _ = stream.write("half of the new")
+    ...         raise OSError("disk full")
+    ... except OSError:
+    ...     pass
+    >>> path.read_text(), sorted(p.name for p in path.parent.iterdir())
+    ('old', ['note.txt'])
     """
-    file = Path(path)
-    handle, temporary = tempfile.mkstemp(prefix=f".{file.name}.", suffix=".tmp", dir=file.parent)
+    with atomic_writers([path], binary=binary, newline=newline) as (stream,):
+        yield stream
+
+
+@contextlib.contextmanager
+def atomic_writers(
+    paths: Sequence[str | os.PathLike[str]], *, binary: bool = False, newline: str | None = None
+) -> Iterator[tuple[IO[Any], ...]]:
+    """Like :func:`atomic_writer` for files written together (CSV or Parquet tables).
+
+    Every file is written to its temporary file and flushed to disk before the
+    first rename, so an error while writing any of them leaves all the old files
+    in place; then each is renamed over its destination.  (Only a failure of the
+    rename itself, after the data is safely on disk, could leave a mix of old and
+    new files.)
+    """
+    files = [Path(path) for path in paths]
+    temporaries: list[str] = []
     try:
-        os.chmod(temporary, _mode_for(file))
-        mode = "wb" if binary else "w"
-        encoding = None if binary else "utf-8"
-        with os.fdopen(handle, mode, encoding=encoding, newline=newline) as stream:
-            yield stream
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temporary, file)
+        streams: list[IO[Any]] = []
+        with contextlib.ExitStack() as stack:
+            for file in files:
+                handle, temporary = tempfile.mkstemp(
+                    prefix=f".{file.name}.", suffix=".tmp", dir=file.parent
+                )
+                temporaries.append(temporary)
+                os.chmod(temporary, _mode_for(file))
+                mode = "wb" if binary else "w"
+                encoding = None if binary else "utf-8"
+                stream = stack.enter_context(
+                    os.fdopen(handle, mode, encoding=encoding, newline=newline)
+                )
+                streams.append(stream)
+            yield tuple(streams)
+            for stream in streams:
+                stream.flush()
+                os.fsync(stream.fileno())
+        for temporary, file in zip(temporaries, files, strict=True):
+            os.replace(temporary, file)
     except BaseException:
-        Path(temporary).unlink(missing_ok=True)
+        for temporary in temporaries:
+            Path(temporary).unlink(missing_ok=True)
         raise
 
 

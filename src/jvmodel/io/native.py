@@ -22,7 +22,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import tempfile
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
@@ -40,6 +39,7 @@ from jvmodel.errors import (
     UnknownEntityError,
 )
 from jvmodel.graph import OwnershipGraph
+from jvmodel.io._files import atomic_writer
 from jvmodel.model import ControlLink, DeclaredInterest, Entity, Holding, Stake
 
 __all__ = ["graph_from_dict", "graph_to_dict", "load", "loads", "save"]
@@ -402,26 +402,5 @@ def save(g: OwnershipGraph, path: str | os.PathLike[str]) -> None:
         text = tomli_w.dumps(graph_to_dict(g))
     else:
         text = json.dumps(graph_to_dict(g, dates_as_text=True), indent=2, ensure_ascii=False) + "\n"
-    data = text.encode("utf-8")
-    mode = _mode_for(file)
-    handle, temporary = tempfile.mkstemp(prefix=f".{file.name}.", suffix=".tmp", dir=file.parent)
-    try:
-        with open(handle, "wb", closefd=True) as stream:  # closes the descriptor whatever happens
-            os.chmod(temporary, mode)
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temporary, file)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
-def _mode_for(file: Path) -> int:
-    """The permissions the saved file should have: the old file's, or the usual."""
-    try:
-        return file.stat().st_mode & 0o777
-    except FileNotFoundError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
+    with atomic_writer(file, binary=True) as stream:
+        stream.write(text.encode("utf-8"))

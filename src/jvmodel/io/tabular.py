@@ -36,7 +36,7 @@ import math
 import os
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import Any, Literal, TypeAlias
+from typing import IO, Any, Literal, TypeAlias
 
 from jvmodel._numeric import Range, format_share, parse_share
 from jvmodel.errors import (
@@ -46,7 +46,7 @@ from jvmodel.errors import (
     SchemaError,
 )
 from jvmodel.graph import OwnershipGraph
-from jvmodel.io._files import atomic_writer, require
+from jvmodel.io._files import atomic_writers, require
 from jvmodel.model import ControlLink, Entity, Holding, Stake
 
 __all__ = [
@@ -451,12 +451,11 @@ def _csv_cell(value: Any) -> str:
     return str(value)
 
 
-def _write_csv(path: str | os.PathLike[str], table: Table, rows: Iterable[dict[str, Any]]) -> None:
-    with atomic_writer(path, newline="") as stream:
-        writer = csv.writer(stream)
-        writer.writerow(COLUMNS[table])
-        for row in rows:
-            writer.writerow([_csv_cell(row[column]) for column in COLUMNS[table]])
+def _write_csv(stream: IO[str], table: Table, rows: Iterable[dict[str, Any]]) -> None:
+    writer = csv.writer(stream)
+    writer.writerow(COLUMNS[table])
+    for row in rows:
+        writer.writerow([_csv_cell(row[column]) for column in COLUMNS[table]])
 
 
 def to_csv(
@@ -465,7 +464,10 @@ def to_csv(
     holdings_path: str | os.PathLike[str],
     controls_path: str | os.PathLike[str] | None = None,
 ) -> None:
-    """Write ``g`` as CSV files (UTF-8, every column, each file written atomically).
+    """Write ``g`` as CSV files (UTF-8, every column, written atomically).
+
+    Every file is written in full before any replaces its old version, so a
+    failure while writing leaves all the old files as they were.
 
     Raises
     ------
@@ -484,10 +486,16 @@ def to_csv(
     True
     """
     _refuse_lost_controls(g, controls_path)
-    _write_csv(entities_path, "entity", _rows(g, "entity"))
-    _write_csv(holdings_path, "holding", _rows(g, "holding"))
+    targets: list[tuple[Table, str | os.PathLike[str]]] = [
+        ("entity", entities_path),
+        ("holding", holdings_path),
+    ]
     if controls_path is not None:
-        _write_csv(controls_path, "control", _rows(g, "control"))
+        targets.append(("control", controls_path))
+    # All the files are written before any replaces its old version.
+    with atomic_writers([path for _, path in targets], newline="") as streams:
+        for (table, _), stream in zip(targets, streams, strict=True):
+            _write_csv(stream, table, _rows(g, table))
 
 
 # -- Parquet ------------------------------------------------------------------------------
@@ -512,6 +520,8 @@ def to_parquet(
     """Write ``g`` as Parquet files (needs pyarrow: ``pip install 'jvmodel[parquet]'``).
 
     Stakes are exact text, dates ``date32``, sectors and zones lists of strings.
+    Written atomically, every file in full before any replaces its old version
+    (as :func:`to_csv`).
     """
     pa = require("pyarrow", extra="parquet", what="to_parquet")
     pq = require("pyarrow.parquet", extra="parquet", what="to_parquet")
@@ -522,9 +532,10 @@ def to_parquet(
     ]
     if controls_path is not None:
         targets.append(("control", controls_path))
-    for table, path in targets:
-        arrow = pa.Table.from_pylist(list(_rows(g, table)), schema=_arrow_schema(pa, table))
-        with atomic_writer(path, binary=True) as stream:
+    # All the files are written before any replaces its old version.
+    with atomic_writers([path for _, path in targets], binary=True) as streams:
+        for (table, _), stream in zip(targets, streams, strict=True):
+            arrow = pa.Table.from_pylist(list(_rows(g, table)), schema=_arrow_schema(pa, table))
             pq.write_table(arrow, stream)
 
 
