@@ -311,3 +311,13 @@ def test_multiplier_double_counting_is_documented_behaviour() -> None:
     domestic = {"host": "US", "method": "multiplier", "undisclosed": "domestic"}
     assert jvm.foreign_share(structure("55%"), "t", **domestic) == F(20, 100)  # type: ignore[arg-type]
     assert jvm.foreign_share(structure("60%"), "t", **domestic) == F(20, 100)  # type: ignore[arg-type]
+
+
+def test_largest_holder_describes_its_defaults() -> None:
+    # Defaults: threshold 15/100 = 15%, exemption 1/100 = 1%.
+    from jvmodel.analysis.methods import LargestHolder
+
+    assert LargestHolder().describe() == (
+        "largest-holder (foreign when the largest holder is foreign with ≥ 15%; "
+        "stakes ≤ 1% in the target exempt)"
+    )
