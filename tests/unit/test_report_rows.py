@@ -132,3 +132,13 @@ def test_an_unexpected_contribution_is_an_internal_error() -> None:
     with pytest.raises(jvm.UnsupportedAnalysisError, match=r"unexpected contribution 0\.5") as e:
         _figure(0.5)
     assert e.value.reason == "internal"
+
+
+def test_the_series_of_foreign_shares_is_indexed_by_entity() -> None:
+    # F (US) holds 1/2 of the JV: the JV's figure 0.5, under the index name "entity".
+    g = jvm.OwnershipGraph()
+    g.add_entity("jv", jurisdiction="CN")
+    g.add_entity("f", jurisdiction="US")
+    g.add_holding("f", "jv", "50%")
+    series = jvm.foreign_shares(g, host="CN", undisclosed="domestic").to_pandas()
+    assert (series.index.name, series.name, series["jv"]) == ("entity", "foreign_share", 0.5)
