@@ -448,3 +448,35 @@ def test_band_below_a_cross_holding() -> None:
     # Under the multiplier each 60% link counts 100%: the loop's path sums diverge.
     with pytest.raises(jvm.UnsupportedAnalysisError, match="unbounded"):
         jvm.foreign_share(g, "t", host="CN", method="multiplier", undisclosed="domestic")
+
+
+def test_a_range_from_zero_on_an_intermediate_under_threshold() -> None:
+    # jv (CN) is held 50% by h and 50% by e (CN, no owners: domestic).  h is held 10%
+    # by f (US) and by d (CN, domestic) anywhere from 0% to 80%; the rest of h is
+    # undisclosed, counted foreign.  h's raw share is 10% + (90% − w) = 1 − w for d's
+    # stake w, from 100% (w = 0) down to 20% (w = 80%).  Under the threshold rule
+    # (at least half foreign counts wholly foreign, else wholly domestic) h counts 1
+    # or 0, so jv is 50% × 1 = 1/2 at w = 0 and 0 at w = 80%: [0, 1/2], both attained.
+    # At w = 0 d's holding is no holding, yet the bound needs d's status.
+    g = jvm.OwnershipGraph()
+    for entity, country in [("jv", "CN"), ("h", "CN"), ("e", "CN"), ("f", "US"), ("d", "CN")]:
+        g.add_entity(entity, jurisdiction=country)
+    g.add_holding("h", "jv", "50%")
+    g.add_holding("e", "jv", "50%")
+    g.add_holding("f", "h", "10%")
+    g.add_holding("d", "h", jvm.Range("0%", "80%"))
+    share = jvm.foreign_share(g, "jv", host="CN", method="threshold")
+    assert share == jvm.Interval(lower=Fraction(0), upper=Fraction(1, 2))
+
+
+@pytest.mark.parametrize("method", ["presence", "threshold"])
+def test_a_range_from_zero_on_the_target_under_a_step_method(method: str) -> None:
+    # b (US, foreign) holds between 0% and 50% of t; the rest is undisclosed, counted
+    # domestic.  t's figure is its raw share w × 1 + (1 − w) × 0 = w: [0, 1/2], both
+    # ends attained (at w = 0, b holds nothing).
+    g = jvm.OwnershipGraph()
+    g.add_entity("b", jurisdiction="US")
+    g.add_entity("t", jurisdiction="CN")
+    g.add_holding("b", "t", jvm.Range("0%", "50%"))
+    share = jvm.foreign_share(g, "t", host="CN", method=method, undisclosed="domestic")
+    assert share == jvm.Interval(lower=Fraction(0), upper=Fraction(1, 2))

@@ -31,6 +31,7 @@ import datetime as dt
 from collections import deque
 from collections.abc import Callable, Mapping
 from fractions import Fraction
+from typing import Any
 
 import attrs
 
@@ -748,19 +749,27 @@ def _nonlinear_ranged(
                         entity=node,
                     )
 
-    def evaluate(choice: Mapping[str, Mapping[str, Fraction]]) -> Attribution:
+    options: dict[str, Any] = {
+        "host": host,
+        "rule": rule,
+        "measure": measure,
+        "undisclosed": undisclosed,
+        "as_of": as_of,
+        "foreign": foreign,
+        "incorporation": incorporation,
+    }
+    owners = {s.owner for found in ranged.values() for s in found}
+
+    def evaluate(
+        choice: Mapping[str, Mapping[str, Fraction]],
+    ) -> tuple[Attribution, dict[str, Fraction]]:
+        """The attribution under ``choice``, and the statuses the knapsacks read."""
         scenario = _scenario(g, choice, measure=measure, as_of=as_of)
-        result = _attribute_exact(
-            scenario,
-            target,
-            host=host,
-            rule=rule,
-            measure=measure,
-            undisclosed=undisclosed,
-            as_of=as_of,
-            foreign=foreign,
-            incorporation=incorporation,
-        )
+        result = _attribute_exact(scenario, target, **options)
+        values = {k: v for k, v in result.values.items() if isinstance(v, Fraction)}
+        # A stake chosen at 0 is no holding: its owner drops out of the closure,
+        # but the knapsack still needs its status to weigh a larger stake.
+        values.update(_statuses(scenario, owners - values.keys(), options))
         if result.is_ambiguous:
             raise UnsupportedAnalysisError(
                 f"with the stakes chosen within their ranges, the status of "
@@ -769,31 +778,29 @@ def _nonlinear_ranged(
                 reason="ranged stake with ambiguous statuses",
                 entities=result.ambiguous,
             )
-        return result
+        return result, values
 
-    def extreme(maximise: bool) -> Attribution:
+    def extreme(maximise: bool) -> tuple[Attribution, dict[str, Fraction]]:
         choice = {node: {s.owner: s.lo for s in found} for node, found in ranged.items()}
         for _ in range(len(plan.holders) + 2):
-            result = evaluate(choice)
-            values = {k: v for k, v in result.values.items() if isinstance(v, Fraction)}
+            result, values = evaluate(choice)
             fresh = {
                 node: _choose_status(found, values, phi_u, plan.room[node], maximise=maximise)
                 for node, found in ranged.items()
             }
             if fresh == choice:
-                return result
+                return result, values
             choice = fresh
         raise UnsupportedAnalysisError(  # pragma: no cover - acyclic choices settle by layer
             f"interval bounds for {target!r} under {rule.name!r} did not settle",
             reason="no convergence",
         )
 
-    low, high = extreme(False), extreme(True)
+    (low, values), (high, _) = extreme(False), extreme(True)
     lower_closed = upper_closed = True
     if set(ranged) == {target}:
         # Only the target's own stakes are ranged: its holders' statuses are
         # exact, and its figure is linear in the stakes, so the knapsack decides.
-        values = {k: v for k, v in low.values.items() if isinstance(v, Fraction)}
         found = ranged[target]
         lower_closed = _knapsack(found, lambda s: -(values[s.owner] - phi_u), plan.room[target])[1]
         upper_closed = _knapsack(found, lambda s: values[s.owner] - phi_u, plan.room[target])[1]
@@ -833,6 +840,31 @@ def _nonlinear_ranged(
         raw=raw_span,
         reasons=reasons,
     )
+
+
+_PROBE = "(probe)"
+
+
+def _statuses(
+    scenario: OwnershipGraph, owners: set[str], options: Mapping[str, Any]
+) -> dict[str, Fraction]:
+    """The statuses of ``owners`` as holders, in ``scenario`` (changed in place).
+
+    A probe entity held by each of them, and holding nothing, is evaluated: its
+    closure holds every owner with the status it has as a holder, and nothing
+    in the structure depends on the probe.
+    """
+    if not owners:
+        return {}
+    probe = _PROBE
+    while probe in scenario:
+        probe += "'"
+    scenario.add_entity(probe)
+    for owner in sorted(owners):
+        scenario.add_holding(owner, probe, Fraction(1, len(owners) + 1))
+    result = _attribute_exact(scenario, probe, **options)
+    found = {o: result.values[o] for o in owners}
+    return {o: v for o, v in found.items() if isinstance(v, Fraction)}
 
 
 def _choose_status(
