@@ -24,6 +24,7 @@ import networkx as nx
 
 from jvmodel._numeric import Interval, Range
 from jvmodel.analysis import control as _control
+from jvmodel.analysis._order import components
 from jvmodel.analysis.methods import Context, Holder, Link, Method, get_method
 from jvmodel.errors import CircularOwnershipError, InvalidEntityError, UnsupportedAnalysisError
 from jvmodel.graph import OwnershipGraph
@@ -207,21 +208,9 @@ def _collect(
 def _component_order(
     holders: Mapping[str, Iterable[tuple[str, Fraction]]],
 ) -> tuple[tuple[str, ...], ...]:
-    inner: nx.DiGraph[str] = nx.DiGraph()
-    inner.add_nodes_from(holders)
-    inner.add_edges_from(
-        (owner, node) for node, found in holders.items() for owner, _ in found if owner in holders
+    return tuple(
+        components({node: [owner for owner, _ in found] for node, found in holders.items()})
     )
-    try:  # no cross-holdings (the common case): every component is one entity
-        return tuple((node,) for node in nx.topological_sort(inner))
-    except nx.NetworkXUnfeasible:
-        pass
-    condensed = nx.condensation(inner)
-    members = condensed.graph["mapping"]
-    groups: dict[int, list[str]] = {}
-    for node, index in members.items():
-        groups.setdefault(index, []).append(node)
-    return tuple(tuple(sorted(groups[index])) for index in nx.topological_sort(condensed))
 
 
 def _check_not_closed(plan: Upstream, component: tuple[str, ...]) -> None:
@@ -920,20 +909,10 @@ def _attribute_linear(
         node: tuple((owner, rule.link(stake)) for owner, stake in found)
         for node, found in plan.holders.items()
     }
-    inner: nx.DiGraph[str] = nx.DiGraph()
-    inner.add_nodes_from(weights)
-    inner.add_edges_from(
-        (owner, node)
-        for node, found in weights.items()
-        for owner, weight in found
-        if owner in weights and weight
+    order = components(
+        {node: [owner for owner, weight in found if weight] for node, found in weights.items()}
     )
-    condensed = nx.condensation(inner)
-    groups: dict[int, list[str]] = {}
-    for node, index in condensed.graph["mapping"].items():
-        groups.setdefault(index, []).append(node)
-    for index in nx.topological_sort(condensed):
-        component = sorted(groups[index])
+    for component in order:
         inside = set(component) if len(component) > 1 else set()
         outside: list[Fraction | None] = []
         for node in component:
