@@ -866,7 +866,8 @@ class OwnershipGraph:
         all of them, whatever their dates.
         """
         self._require(entity_id)
-        records = [h for _, _, hs in self._graph.in_edges(entity_id, data="holdings") for h in hs]
+        # networkx's own adjacency: a view per call would cost more than the records.
+        records = [h for data in self._graph._pred[entity_id].values() for h in data["holdings"]]
         if as_of is ...:
             return records
         return [h for h in records if h.covers(as_of)]
@@ -874,7 +875,7 @@ class OwnershipGraph:
     def holdings_by(self, entity_id: str, *, as_of: Any = None) -> list[Holding]:
         """The holdings ``entity_id`` has in other entities (see :meth:`holdings_of`)."""
         self._require(entity_id)
-        records = [h for _, _, hs in self._graph.out_edges(entity_id, data="holdings") for h in hs]
+        records = [h for data in self._graph._succ[entity_id].values() for h in data["holdings"]]
         if as_of is ...:
             return records
         return [h for h in records if h.covers(as_of)]
@@ -882,7 +883,7 @@ class OwnershipGraph:
     def controls_of(self, entity_id: str, *, as_of: Any = None) -> list[ControlLink]:
         """The control links over ``entity_id`` (see :meth:`holdings_of` for ``as_of``)."""
         self._require(entity_id)
-        records = [c for _, _, cs in self._graph.in_edges(entity_id, data="controls") for c in cs]
+        records = [c for data in self._graph._pred[entity_id].values() for c in data["controls"]]
         if as_of is ...:
             return records
         return [c for c in records if c.covers(as_of)]

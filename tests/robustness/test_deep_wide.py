@@ -1,13 +1,16 @@
 """Deep and wide structures: a chain of 100 000 holdings and an entity with
 100 000 direct holders are analysed without RecursionError.
 
-No wall-clock assertions: the tests assert exact results, and they finish in a
-few seconds only because every step is linear (the scaling itself is measured
-by ``benchmarks/scaling.py``).  The stakes keep the exact fractions small on
-purpose: along the chain every link is 100%, so each product stays 1 (a chain of
-1/2 links would carry 2^-100000, a 100 000-bit denominator, and measure big-number
-arithmetic instead of the algorithm); the wide holders all hold 1/N, so every sum
-has the denominator N.
+No wall-clock assertions: the tests assert exact results, and they finish in
+seconds only because every step is linear (the scaling itself is measured by
+``benchmarks/scaling.py`` and, for control, ``benchmarks/control_scaling.py``).
+On the chain every layer controls every layer below it: the control analysis
+(in ``check`` and ``controllers``) keeps only each layer's nearest controller.
+
+The stakes keep the exact fractions small on purpose: along the chain every link
+is 100%, so each product stays 1 (a chain of 1/2 links would carry 2^-100000, a
+100 000-bit denominator, and measure big-number arithmetic instead of the
+algorithm); the wide holders all hold 1/N, so every sum has the denominator N.
 """
 
 from __future__ import annotations
@@ -73,29 +76,32 @@ def test_chain_foreign_share(chain: jvm.OwnershipGraph) -> None:
     assert jvm.foreign_share(chain, "t", host="CN") == Fraction(1, 2)
 
 
-# check() also runs the control analysis, whose control sets are computed for every
-# entity of the closure: quadratic on a chain (each layer controls all below it). Until
-# that is made linear, the check of a deep chain is tested on 1,000 layers.
-N_CHECK = 1_000
-
-
-def test_chain_check() -> None:
+def test_chain_check(chain: jvm.OwnershipGraph) -> None:
     # 1/2 against "at most 50%" (Guo Han [2020] No. 123): exactly at the cap, compliant.
-    g = jvm.OwnershipGraph()
-    g.add_entity("t", jurisdiction="CN-BJ", sectors=["vpn"])
-    g.add_entity("partner", jurisdiction="CN-BJ")
-    for i in range(N_CHECK - 1):
-        g.add_entity(f"c{i}", jurisdiction="CN")
-    g.add_entity(f"c{N_CHECK - 1}", jurisdiction="GB")
-    g.add_holding("partner", "t", Fraction(1, 2))
-    g.add_holding("c0", "t", Fraction(1, 2))
-    for i in range(1, N_CHECK):
-        g.add_holding(f"c{i}", f"c{i - 1}", ONE)
-    result = jvm.check(g, "t", regime="cn-beijing-2020")
+    # The check also looks for t's controllers through the whole chain: there are none
+    # (see test_chain_controllers), so none is foreign.
+    result = jvm.check(chain, "t", regime="cn-beijing-2020")
     assert result.status == "compliant"
     assert result.foreign_share == Fraction(1, 2)
     assert result.headroom == 0
-    assert result.contributions == {f"c{N_CHECK - 1}": Fraction(1, 2)}
+    assert result.contributions == {f"c{N - 1}": Fraction(1, 2)}
+    assert result.foreign_controllers == ()
+
+
+def test_chain_controllers(chain: jvm.OwnershipGraph) -> None:
+    # Each c(i) holds 100% of c(i-1), a majority: c(i) controls c(i-1) and, by
+    # transitivity, everything below it.  So c0 is controlled by c1 (nearest), c2, ...,
+    # c(N-1) (ultimate), one level each, every step by 100% of the votes.
+    below = jvm.controllers(chain, "c0")
+    assert below.levels == tuple((f"c{i}",) for i in range(1, N))
+    assert (below.kind, below.ultimate) == ("single", f"c{N - 1}")
+    assert {(s.basis, s.votes) for s in below.steps} == {("votes", ONE)}
+    assert [s.controlled for s in below.steps] == [f"c{i}" for i in range(N - 1)]
+    # t: c0 holds 1/2 of it, and so does every c(i) with what it controls (c0 among
+    # them): exactly 1/2, not more than half; the partner holds the other 1/2, and no
+    # one controls both.  Joint control: t has no controller, so no ultimate controller,
+    # although c(N-1) controls the whole chain down to c0.
+    assert jvm.ultimate_controller(chain, "t") is None
 
 
 def test_chain_refused_change_is_cheap_and_changes_nothing(chain: jvm.OwnershipGraph) -> None:

@@ -164,6 +164,29 @@ def test_threshold_control_test() -> None:
     assert reason == "controlled by foreign 'x'"
 
 
+def test_reason_names_the_nearest_foreign_controller() -> None:
+    # X (US) holds a board appointment right over A (IN), so A is foreign-controlled;
+    # A has 10% of B's equity but 60% of its votes, so A controls B, and X, which
+    # controls A, controls B too.  B's foreign share is 10% × 1 = 10% < 50%, but it is
+    # foreign-controlled: wholly foreign, T gets B's 40%.  Its reason names A, the
+    # foreign controller just above it; X is above A (the reason for A names X).
+    g = jvm.OwnershipGraph()
+    for entity, country in {"x": "US", "a": "IN", "b": "IN", "r": "IN", "t": "IN"}.items():
+        g.add_entity(entity, jurisdiction=country)
+    g.add_control("x", "a", basis="board")
+    g.add_holding("r", "a", "100%")
+    g.add_holding("a", "b", "10%", voting="60%")
+    g.add_holding("r", "b", "90%", voting="40%")
+    g.add_holding("b", "t", "40%")
+    g.add_holding("r", "t", "60%")
+    a = jvm.attribute(g, "t", host="IN", method=Threshold())
+    assert a.share == F(2, 5)
+    assert (a.values["a"], a.values["b"]) == (1, 1)
+    assert a.reasons["a"] == "controlled by foreign 'x'"
+    assert a.reasons["b"] == "controlled by foreign 'a'"
+    assert jvm.controllers(g, "b").levels == (("a",), ("x",))
+
+
 def test_dispersed_foreign_votes_are_foreign_control() -> None:
     # Three foreign funds hold 20% each of H: none controls it, but holders of
     # foreign status have 60% > 50% of its votes.  With threshold 2/3 the share

@@ -20,10 +20,10 @@ from fractions import Fraction
 from typing import Literal, TypeAlias, TypeVar
 
 import attrs
-import networkx as nx
 
 from jvmodel._numeric import Interval, Range
 from jvmodel.analysis import control as _control
+from jvmodel.analysis._order import components
 from jvmodel.analysis.methods import Context, Holder, Link, Method, get_method
 from jvmodel.errors import CircularOwnershipError, InvalidEntityError, UnsupportedAnalysisError
 from jvmodel.graph import OwnershipGraph
@@ -207,21 +207,9 @@ def _collect(
 def _component_order(
     holders: Mapping[str, Iterable[tuple[str, Fraction]]],
 ) -> tuple[tuple[str, ...], ...]:
-    inner: nx.DiGraph[str] = nx.DiGraph()
-    inner.add_nodes_from(holders)
-    inner.add_edges_from(
-        (owner, node) for node, found in holders.items() for owner, _ in found if owner in holders
+    return tuple(
+        components({node: [owner for owner, _ in found] for node, found in holders.items()})
     )
-    try:  # no cross-holdings (the common case): every component is one entity
-        return tuple((node,) for node in nx.topological_sort(inner))
-    except nx.NetworkXUnfeasible:
-        pass
-    condensed = nx.condensation(inner)
-    members = condensed.graph["mapping"]
-    groups: dict[int, list[str]] = {}
-    for node, index in members.items():
-        groups.setdefault(index, []).append(node)
-    return tuple(tuple(sorted(groups[index])) for index in nx.topological_sort(condensed))
 
 
 def _check_not_closed(plan: Upstream, component: tuple[str, ...]) -> None:
@@ -920,20 +908,10 @@ def _attribute_linear(
         node: tuple((owner, rule.link(stake)) for owner, stake in found)
         for node, found in plan.holders.items()
     }
-    inner: nx.DiGraph[str] = nx.DiGraph()
-    inner.add_nodes_from(weights)
-    inner.add_edges_from(
-        (owner, node)
-        for node, found in weights.items()
-        for owner, weight in found
-        if owner in weights and weight
+    order = components(
+        {node: [owner for owner, weight in found if weight] for node, found in weights.items()}
     )
-    condensed = nx.condensation(inner)
-    groups: dict[int, list[str]] = {}
-    for node, index in condensed.graph["mapping"].items():
-        groups.setdefault(index, []).append(node)
-    for index in nx.topological_sort(condensed):
-        component = sorted(groups[index])
+    for component in order:
         inside = set(component) if len(component) > 1 else set()
         outside: list[Fraction | None] = []
         for node in component:
@@ -998,27 +976,24 @@ def _attribute_nonlinear(
     closure = set(nodes)
     ultimate = set(plan.ultimate)
     votes = {node: structure.votes_in.get(node, {}) for node in nodes}
-    controlled_by: dict[str, frozenset[str]] = {}
-    if rule.uses_control:
-        by_entity = _control.controllers_by_entity(_control.control_sets(structure))
-        controlled_by = {n: by_entity.get(n, frozenset()) & closure for n in nodes}
-    depends: nx.DiGraph[str] = nx.DiGraph()
-    depends.add_nodes_from(nodes)
+    hierarchy = _control.control_hierarchy(structure) if rule.uses_control else None
+    # A context reads the values of the entity's holders on the measure and of
+    # its voting holders, and, for control tests, of its controllers: the
+    # nearest ones are enough, the others being above them.
+    depends: dict[str, list[str]] = {}
     for node in nodes:
-        # A context reads the values of the entity's holders on the measure and
-        # of its voting holders, and, for control tests, of its controllers.
-        depends.add_edges_from((owner, node) for owner, _ in plan.holders.get(node, ()))
-        depends.add_edges_from((h, node) for h in votes[node] if h in closure)
-        if rule.uses_control:
-            depends.add_edges_from((c, node) for c in controlled_by[node])
-    depends.remove_edges_from(list(nx.selfloop_edges(depends)))
-    condensed = nx.condensation(depends)
-    groups: dict[int, list[str]] = {}
-    for node, index in condensed.graph["mapping"].items():
-        groups.setdefault(index, []).append(node)
-    order = [sorted(groups[i]) for i in nx.topological_sort(condensed)]
+        depends[node] = [owner for owner, _ in plan.holders.get(node, ())]
+        depends[node] += votes[node]
+        if hierarchy is not None:
+            depends[node] += hierarchy.nearest(node)
+    order = components(depends)
 
-    def context(node: str, values: Mapping[str, Fraction], raws: Mapping[str, Fraction]) -> Context:
+    def context(
+        node: str,
+        values: Mapping[str, Fraction],
+        raws: Mapping[str, Fraction],
+        foreign_above: _ForeignControllers | None,
+    ) -> Context:
         entity = plan.entities[node]
         holders: list[Holder] = []
         stakes = dict(plan.holders.get(node, ()))
@@ -1048,10 +1023,8 @@ def _attribute_nonlinear(
                     raw += rule.carry(link)
         foreign_controllers: tuple[str, ...] = ()
         controlled = False
-        if rule.uses_control:
-            foreign_controllers = tuple(
-                sorted(c for c in controlled_by[node] if values.get(c) == 1)
-            )
+        if foreign_above is not None:
+            foreign_controllers = foreign_above(node)
             foreign_votes = sum((h.votes for h in holders if h.value == 1), _ZERO)
             controlled = bool(foreign_controllers) or foreign_votes > Fraction(1, 2)
         return Context(
@@ -1067,21 +1040,26 @@ def _attribute_nonlinear(
             host=host,
         )
 
-    def evaluate(start: Fraction) -> tuple[dict[str, Fraction], dict[str, Fraction]]:
+    def evaluate(
+        start: Fraction,
+    ) -> tuple[dict[str, Fraction], dict[str, Fraction], _ForeignControllers | None]:
         values: dict[str, Fraction] = {}
         raws: dict[str, Fraction] = {}
+        above = None if hierarchy is None else _ForeignControllers(hierarchy, values)
         for component in order:
             if len(component) == 1:
-                ctx = context(component[0], values, raws)
+                ctx = context(component[0], values, raws, above)
                 values[component[0]] = rule.status(ctx)
                 raws[component[0]] = ctx.raw
+                if above is not None:
+                    above.settled.add(component[0])
                 continue
             for node in component:
                 values[node] = start
                 raws[node] = ground.get(node, start)
             limit = 2 * (len(component) + 1) ** 2 + 8
             for _ in range(limit):
-                contexts = [context(node, values, raws) for node in component]
+                contexts = [context(node, values, raws, above) for node in component]
                 fresh = [(rule.status(ctx), ctx.raw) for ctx in contexts]
                 if all(
                     values[n] == v and raws[n] == r
@@ -1099,19 +1077,21 @@ def _attribute_nonlinear(
                     reason="no fixed point",
                     entities=tuple(component),
                 )
-        return values, raws
+            if above is not None:
+                above.settled.update(component)
+        return values, raws, above
 
-    low_values, low_raws = evaluate(_ZERO)
+    low_values, low_raws, low_above = evaluate(_ZERO)
     if rule.grounded:
         high_values, high_raws = low_values, low_raws
     else:
-        high_values, high_raws = evaluate(_ONE)
+        high_values, high_raws, _ = evaluate(_ONE)
     ambiguous = sorted(n for n in nodes if n != target and low_values[n] != high_values[n])
     if low_raws[target] != high_raws[target]:
         ambiguous = sorted([*ambiguous, target])
     reasons: dict[str, str] = {}
     for node in nodes:
-        ctx = context(node, low_values, low_raws)
+        ctx = context(node, low_values, low_raws, low_above)
         reasons[node] = rule.reason(ctx, low_values[node])
     return Attribution(
         target=target,
@@ -1125,3 +1105,26 @@ def _attribute_nonlinear(
         reasons=reasons,
         ambiguous=tuple(ambiguous),
     )
+
+
+class _ForeignControllers:
+    """The nearest controllers of wholly foreign status of each entity, as values settle.
+
+    Reads ``values`` as the evaluation fills it in; ``settled`` holds the
+    entities whose value is final, so that what a class of controllers passes
+    down is computed once (a chain of controllers then costs one step per entity).
+    """
+
+    def __init__(self, hierarchy: _control.ControlHierarchy, values: Mapping[str, Fraction]):
+        self.hierarchy = hierarchy
+        self.values = values
+        self.settled: set[str] = set()
+        self.cache: dict[int, tuple[str, ...]] = {}
+
+    def __call__(self, node: str) -> tuple[str, ...]:
+        return self.hierarchy.nearest_where(
+            node, self._foreign, self.cache, self.settled.__contains__
+        )
+
+    def _foreign(self, node: str) -> bool:
+        return self.values.get(node) == 1

@@ -142,8 +142,10 @@ class Context:
         more than half of its votes.  Only computed for methods whose
         ``uses_control`` is true; False otherwise.
     foreign_controllers : tuple of str
-        The controllers of wholly foreign status (empty when control is not
-        used or when foreign control comes from dispersed foreign votes).
+        The nearest controllers of wholly foreign status: those that control
+        no other controller of wholly foreign status (on a chain of foreign
+        controllers, the one just above the entity).  Empty when control is
+        not used or when foreign control comes from dispersed foreign votes.
     ultimate : bool
         Whether the look-through stops at the entity.
     target : bool

@@ -23,7 +23,7 @@ from typing import Any
 import attrs
 
 from jvmodel._numeric import format_percent, format_share
-from jvmodel.analysis.control import control_sets, voting_closure
+from jvmodel.analysis.control import control_hierarchy, voting_closure
 from jvmodel.analysis.lookthrough import UndisclosedPolicy
 from jvmodel.analysis.methods import get_method
 from jvmodel.compliance.check import CapCheck, check
@@ -396,14 +396,14 @@ def _vote_groups(
     groups stay as they are while the stake moved grows (unless the target
     holds stakes upstream of itself; the piecewise fit then checks every piece).
     """
-    structure = voting_closure(g, [target, *others], as_of=as_of)
+    hierarchy = control_hierarchy(voting_closure(g, [target, *others], as_of=as_of))
     parties = {h.owner for h in g.holdings_of(target, as_of=as_of)} | set(others)
-    groups: set[frozenset[str]] = set()
-    for members in control_sets(structure).values():
-        group = frozenset(members & parties)
-        if len(group) > 1:  # a single holder's crossings are already cut
-            groups.add(group)
-    return groups
+    by_controller: dict[str, set[str]] = {}
+    for party in parties:
+        for controller in {party, *hierarchy.controllers_of(party)}:
+            by_controller.setdefault(controller, set()).add(party)
+    # A single holder's crossings are already cut.
+    return {frozenset(group) for group in by_controller.values() if len(group) > 1}
 
 
 def _group_votes(
