@@ -30,18 +30,23 @@ from tests.properties._graphs import rebuild
 
 REGIME = jvm.regimes.get("cn-beijing-2020")
 # Cross-holdings (closed loops too), treasury shares, voting that differs from
-# equity, earlier periods of a holding, unknown jurisdictions, ranged stakes,
-# control links, and targets in the capped sector "vpn": all that the engines read.
-GRAPHS = jst.ownership_graphs(
-    max_entities=8,
-    allow_cycles=True,
-    allow_closed_loops=True,
-    allow_ranges=True,
-    allow_control_links=True,
-    allow_treasury=True,
-    allow_dates=True,
-    allow_unknown_jurisdictions=True,
-    sectors=["vpn"],
+# equity, earlier periods of a holding, unknown jurisdictions, control links, and
+# targets in the capped sector "vpn": all that the engines read.
+_OPTIONS: dict[str, Any] = {
+    "max_entities": 8,
+    "allow_cycles": True,
+    "allow_closed_loops": True,
+    "allow_control_links": True,
+    "allow_treasury": True,
+    "allow_dates": True,
+    "allow_unknown_jurisdictions": True,
+    "sectors": ["vpn"],
+}
+# Ranged stakes in half the graphs only: a target with a range upstream has an
+# interval, which the fast engine leaves unresolved, so the figures are compared
+# on the other half.
+GRAPHS = st.one_of(
+    jst.ownership_graphs(**_OPTIONS), jst.ownership_graphs(**_OPTIONS, allow_ranges=True)
 )
 _LISTED = st.sampled_from(sorted(REGIME.foreign))
 _MOVES = st.integers(0, 5).map(lambda n: n == 5)  # one in six, shrinking to none
