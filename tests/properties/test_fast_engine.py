@@ -10,74 +10,70 @@ equal to the exact engine's, and ``check_all`` reaches the same verdict as
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 from fractions import Fraction
 from typing import Any
 
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 import jvmodel as jvm
+import jvmodel.strategies as jst
 from jvmodel.analysis import fast
 from jvmodel.analysis.lookthrough import foreign_share
 from jvmodel.analysis.methods import Method
+from tests.properties._graphs import rebuild
 
-# -- a small graph strategy -------------------------------------------------------------
-# replaced by jvmodel.strategies once it lands
+# -- graphs --------------------------------------------------------------------------
 
-JURISDICTIONS = ["CN", "CN-BJ", "CN-SH", "GB", "US", "HK", "CN-HK", None]
-STAKES = st.one_of(
-    st.integers(1, 100).map(lambda p: Fraction(p, 100)),
-    st.sampled_from([Fraction(1, 3), Fraction(2, 3), Fraction(1, 7), Fraction(1, 2)]),
+REGIME = jvm.regimes.get("cn-beijing-2020")
+# Cross-holdings (closed loops too), treasury shares, voting that differs from
+# equity, earlier periods of a holding, unknown jurisdictions, control links, and
+# targets in the capped sector "vpn": all that the engines read.
+_OPTIONS: dict[str, Any] = {
+    "max_entities": 8,
+    "allow_cycles": True,
+    "allow_closed_loops": True,
+    "allow_control_links": True,
+    "allow_treasury": True,
+    "allow_dates": True,
+    "allow_unknown_jurisdictions": True,
+    "sectors": ["vpn"],
+}
+# Ranged stakes in half the graphs only: a target with a range upstream has an
+# interval, which the fast engine leaves unresolved, so the figures are compared
+# on the other half.
+GRAPHS = st.one_of(
+    jst.ownership_graphs(**_OPTIONS), jst.ownership_graphs(**_OPTIONS, allow_ranges=True)
 )
-PAST = dt.date(2020, 1, 1)
+_LISTED = st.sampled_from(sorted(REGIME.foreign))
+_MOVES = st.integers(0, 5).map(lambda n: n == 5)  # one in six, shrinking to none
+_EDITS = st.sampled_from(["keep", "keep", "keep", "equity", "voting", "both"])
 
 
 @st.composite
-def ownership_graphs(draw: Any, *, max_entities: int = 8) -> jvm.OwnershipGraph:
-    """Valid graphs by construction: incoming stakes fit in 100% at every date.
-
-    Cycles, closed loops, treasury shares, zero stakes, voting that differs from
-    equity, ended holdings, unknown jurisdictions and ranged stakes all occur.
-    """
-    n = draw(st.integers(1, max_entities))
-    g = jvm.OwnershipGraph()
-    for i in range(n):
-        sectors = ["vpn"] if draw(st.booleans()) else []
-        g.add_entity(f"e{i}", jurisdiction=draw(st.sampled_from(JURISDICTIONS)), sectors=sectors)
-    for owned in range(n):
-        room = Fraction(1)
-        holders = draw(st.lists(st.integers(0, n - 1), max_size=3, unique=True))
-        for owner in holders:
-            if not room:
-                break
-            # Sometimes fill up: fully allocated entities make closed loops possible.
-            stake = room if draw(st.integers(0, 5)) == 0 else min(draw(STAKES), room)
-            voting = min(draw(STAKES), room) if draw(st.integers(0, 4)) == 0 else None
-            equity: Any = stake
-            if draw(st.integers(0, 15)) == 0:
-                equity = jvm.Range(stake / 2, stake, closed="right")
-                voting = None
-            elif draw(st.integers(0, 15)) == 0:
-                equity = Fraction(0)
-            ended = draw(st.integers(0, 10)) == 0
-            if owner == owned:
-                # Treasury: exact, below 100%, no votes of its own.
-                if isinstance(equity, jvm.Range) or equity >= 1:
-                    continue
-                voting = None
-            g.add_holding(
-                f"e{owner}",
-                f"e{owned}",
-                equity,
-                voting=voting,
-                valid_to=PAST if ended else None,
-            )
-            # An ended holding was in force before, next to the others: it uses room too.
-            room -= stake if voting is None else max(stake, voting)
-    return g
+def ownership_graphs(draw: st.DrawFn) -> jvm.OwnershipGraph:
+    """A graph of ``GRAPHS`` with some stakes set to zero and some owners in HK, MO, TW."""
+    # jst draws neither zero stakes nor the regime's listed places: added here, kept valid.
+    g = draw(GRAPHS)
+    entities = [
+        attrs.evolve(e, jurisdiction=draw(_LISTED)) if draw(_MOVES) else e for e in g.entities()
+    ]
+    holdings = []
+    for h in g.holdings():
+        edit = draw(_EDITS)
+        if edit == "keep":
+            holdings.append(h)
+        elif h.is_treasury:
+            holdings.append(attrs.evolve(h, equity=Fraction(0), voting=Fraction(0)))
+        else:
+            # A lower stake keeps every entity's total within 100% on every day.
+            equity = Fraction(0) if edit in ("equity", "both") else h.equity
+            voting = Fraction(0) if edit in ("voting", "both") else h.voting
+            holdings.append(attrs.evolve(h, equity=equity, voting=voting))
+    return rebuild(entities, holdings, g.controls())
 
 
 class LocalMultiplier(Method):
@@ -87,9 +83,6 @@ class LocalMultiplier(Method):
 
     def link(self, stake: Fraction) -> Fraction:
         return Fraction(1) if stake > Fraction(1, 2) else stake
-
-
-REGIME = jvm.regimes.get("cn-beijing-2020")
 
 
 def outcome(function: Any, *args: Any, **kwargs: Any) -> Any:

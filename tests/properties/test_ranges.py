@@ -5,14 +5,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import Any
 
+import attrs
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 import jvmodel as jvm
+import jvmodel.strategies as jst
+from tests.properties._graphs import rebuild
 
 METHODS = ["proportional", "multiplier", "presence", "threshold", "direct"]
-CLOSED = ["both", "left", "right", "neither"]
 ONE = Fraction(1)
 
 
@@ -28,9 +32,6 @@ class Stake:
     def exact(self) -> bool:
         return self.lo == self.hi
 
-    def recorded(self) -> object:
-        return self.lo if self.exact else jvm.Range(self.lo, self.hi, closed=self.closed)
-
     def at(self, step: int) -> Fraction:
         """A point of the range: step 0..10 from the bottom to the top, open ends nudged in."""
         if self.exact:
@@ -44,53 +45,64 @@ class Stake:
         return point
 
 
+def _index(entity: str) -> int:
+    return int(entity.removeprefix("e"))
+
+
 @dataclass(frozen=True)
 class Structure:
-    countries: tuple[str | None, ...]
-    stakes: tuple[Stake, ...]
+    """A graph drawn by jst (entities e0, e1, ..., owners before what they own)."""
+
+    drawn: jvm.OwnershipGraph
+
+    def __repr__(self) -> str:
+        holdings = ", ".join(f"{h.owner}->{h.owned} {h.equity}" for h in self.drawn.holdings())
+        return f"Structure(countries={self.countries}, holdings=[{holdings}])"
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        printer.text(repr(self))  # how hypothesis shows a failing example
+
+    @property
+    def countries(self) -> tuple[str | None, ...]:
+        return tuple(e.country for e in self.drawn.entities())
+
+    @property
+    def stakes(self) -> tuple[Stake, ...]:
+        found = []
+        for h in self.drawn.holdings():
+            equity = h.equity
+            lo, hi, closed = (
+                (equity.min, equity.max, equity.closed)
+                if isinstance(equity, jvm.Range)
+                else (equity, equity, "both")
+            )
+            found.append(Stake(_index(h.owner), _index(h.owned), lo, hi, closed))
+        return tuple(found)
 
     @property
     def target(self) -> str:
         return f"e{len(self.countries) - 1}"
 
     def graph(self, weights: dict[tuple[int, int], Fraction] | None = None) -> jvm.OwnershipGraph:
-        g = jvm.OwnershipGraph()
-        for i, country in enumerate(self.countries):
-            g.add_entity(f"e{i}", jurisdiction=country)
-        for s in self.stakes:
-            stake = s.recorded() if weights is None else weights[s.owner, s.owned]
-            if stake:
-                g.add_holding(f"e{s.owner}", f"e{s.owned}", stake)
-        return g
+        """The drawn graph, or the same with each equity stake set to its weight (votes
+        that follow the equity follow the weight)."""
+        if weights is None:
+            return self.drawn
+        holdings = []
+        for h in self.drawn.holdings():
+            w = weights[_index(h.owner), _index(h.owned)]
+            holdings.append(
+                attrs.evolve(h, equity=w, voting=w if h.voting == h.equity else h.voting)
+            )
+        return rebuild(self.drawn.entities(), holdings)
 
 
-# replaced by jvmodel.strategies once it lands
-@st.composite
-def ranged_structures(draw: st.DrawFn) -> Structure:
-    """Acyclic structures (owners before what they own) with some ranged stakes,
-    the lower bounds at each entity adding up to at most 100%; the target is in
-    the host country CN, the others in CN, the US or of unknown jurisdiction."""
-    size = draw(st.integers(2, 5))
-    countries = [draw(st.sampled_from(["CN", "US", None])) for _ in range(size - 1)]
-    stakes: list[Stake] = []
-    for owned in range(1, size):
-        floor = Fraction(0)
-        for owner in range(owned):
-            if not draw(st.booleans()):
-                continue
-            # Bottoms above zero: an entity whose every stake were chosen 0 would have
-            # no recorded owner at all, which the model reads as an ultimate owner.
-            lo = Fraction(draw(st.integers(1, 20)), 20)
-            if floor + lo > 1:
-                continue
-            if draw(st.booleans()):
-                hi = Fraction(draw(st.integers(lo.numerator * 20 // lo.denominator, 20)), 20)
-                closed = draw(st.sampled_from(CLOSED)) if hi > lo else "both"
-            else:
-                hi, closed = lo, "both"
-            floor += lo
-            stakes.append(Stake(owner, owned, lo, hi, closed))
-    return Structure((*countries, "CN"), tuple(stakes))
+# Acyclic structures (owners before what they own) with some ranged stakes, the lower
+# bounds at each entity adding up to at most 100%; owners of unknown jurisdiction.
+GRAPHS = jst.ownership_graphs(
+    min_entities=2, max_entities=5, allow_ranges=True, allow_unknown_jurisdictions=True
+)
+ranged_structures = GRAPHS.map(Structure)
 
 
 @st.composite
@@ -120,6 +132,21 @@ def points(draw: st.DrawFn, structure: Structure) -> dict[tuple[int, int], Fract
     return chosen
 
 
+def held(structure: Structure, weights: dict[tuple[int, int], Fraction]) -> bool:
+    """Whether the choice leaves a positive stake in every entity that has holders.
+
+    The exact engine reads a stake of 0 as no owner, so an entity whose every stake
+    is chosen 0 becomes an ultimate owner, judged by its own jurisdiction; the
+    ranged analysis looks through it to undisclosed ownership instead.  The two
+    readings part there (a range with a closed bottom at 0 does not cover it), so
+    such choices are left out.
+    """
+    totals: dict[int, Fraction] = {}
+    for s in structure.stakes:
+        totals[s.owned] = totals.get(s.owned, Fraction(0)) + weights[s.owner, s.owned]
+    return all(totals.values())
+
+
 def fits(structure: Structure, weights: dict[tuple[int, int], Fraction]) -> bool:
     totals: dict[int, Fraction] = {}
     for s in structure.stakes:
@@ -128,19 +155,23 @@ def fits(structure: Structure, weights: dict[tuple[int, int], Fraction]) -> bool
         if not inside:
             return False
         totals[s.owned] = totals.get(s.owned, Fraction(0)) + w
-    return all(t <= 1 for t in totals.values())
+    return all(t <= 1 for t in totals.values()) and held(structure, weights)
 
 
-@given(data=st.data(), structure=ranged_structures())
+@given(data=st.data(), structure=ranged_structures)
 def test_every_point_choice_lies_inside_the_interval(
     data: st.DataObject, structure: Structure
 ) -> None:
     weights = data.draw(points(structure))
     if not fits(structure, weights):
-        return  # an open bottom with no room: no point choice exists here
+        return  # an open bottom with no room (no point choice exists), or an emptied entity
     ranged = structure.graph()
     exact = structure.graph(weights)
-    method = data.draw(st.sampled_from(METHODS))
+    methods = METHODS
+    if any(s.lo == 0 and not s.exact for s in structure.stakes):
+        # Left out until fixed: see test_a_range_from_zero_under_presence.
+        methods = [m for m in METHODS if m not in ("presence", "threshold")]
+    method = data.draw(st.sampled_from(methods))
     policy = data.draw(st.sampled_from(["foreign", "domestic"]))
     options = {"host": "CN", "method": method, "undisclosed": policy}
     figure = jvm.foreign_share(ranged, structure.target, **options)  # type: ignore[arg-type]
@@ -183,7 +214,7 @@ def extreme_choice(
     return chosen
 
 
-@given(structure=ranged_structures(), policy=st.sampled_from(["foreign", "domestic"]))
+@given(structure=ranged_structures, policy=st.sampled_from(["foreign", "domestic"]))
 def test_proportional_bounds_are_attained_on_acyclic_structures(
     structure: Structure, policy: str
 ) -> None:
@@ -194,12 +225,15 @@ def test_proportional_bounds_are_attained_on_acyclic_structures(
     for maximise, bound in ((False, figure.lower), (True, figure.upper)):
         # The choice sits on the closed ranges; at an open end the bound is the
         # limit of the values of choices approaching it (proportional is continuous).
-        closure = structure.graph(extreme_choice(structure, unknown, maximise=maximise))
+        choice = extreme_choice(structure, unknown, maximise=maximise)
+        if not held(structure, choice):
+            continue  # the bound is then the limit of positive choices: see `held`
+        closure = structure.graph(choice)
         attained = jvm.foreign_share(closure, structure.target, host="CN", undisclosed=policy)  # type: ignore[arg-type]
         assert attained == bound, (maximise, attained, figure)
 
 
-@given(data=st.data(), structure=ranged_structures())
+@given(data=st.data(), structure=ranged_structures)
 def test_owner_figures_of_a_point_choice_lie_inside_their_intervals(
     data: st.DataObject, structure: Structure
 ) -> None:
@@ -228,3 +262,22 @@ def test_owner_figures_of_a_point_choice_lie_inside_their_intervals(
                 assert value in figure, (owner, value, figure)
             else:
                 assert value == figure, (owner, value, figure)
+
+
+@pytest.mark.xfail(
+    raises=KeyError,
+    strict=True,
+    reason="the knapsack reads the status of an owner "
+    "whose stake it has set to 0, which the evaluation no longer reaches",
+)
+@pytest.mark.parametrize("method", ["presence", "threshold"])
+def test_a_range_from_zero_under_presence(method: str) -> None:
+    g = jvm.OwnershipGraph()
+    g.add_entity("b", jurisdiction="US")
+    g.add_entity("t", jurisdiction="CN")
+    g.add_holding("b", "t", jvm.Range("0%", "50%"))
+    # The target's figure is its raw share r = w·φ(b) + (1 − w)·φ_u with φ(b) = 1 (a
+    # foreign ultimate owner) and φ_u = 0 (undisclosed counted domestic): r = w, for
+    # every w in [0%, 50%], so [0, 1/2] with both ends attained.
+    figure = jvm.foreign_share(g, "t", host="CN", method=method, undisclosed="domestic")
+    assert figure == jvm.Interval(lower=Fraction(0), upper=Fraction(1, 2))
