@@ -480,3 +480,21 @@ def test_a_range_from_zero_on_the_target_under_a_step_method(method: str) -> Non
     g.add_holding("b", "t", jvm.Range("0%", "50%"))
     share = jvm.foreign_share(g, "t", host="CN", method=method, undisclosed="domestic")
     assert share == jvm.Interval(lower=Fraction(0), upper=Fraction(1, 2))
+
+
+@pytest.mark.parametrize("method", ["proportional", "presence", "threshold"])
+def test_an_entity_whose_only_owner_may_hold_nothing_stays_looked_through(method: str) -> None:
+    # e1 (US) is held by e0 (CN) for between 0% and 1%, the rest undisclosed (counted
+    # domestic); e0 and e1 hold 1% each of e2 (CN).  For every stake w in the range
+    # e1's raw share is w × 0 + (1 − w) × 0 = 0, so it passes nothing on and e2 is
+    # 0% foreign under each method.  At w = 0 the bound keeps e1 looked through
+    # (wholly undisclosed) rather than counting it by its jurisdiction, which would
+    # give e2 1% at that one point and nowhere else in the range.
+    g = jvm.OwnershipGraph()
+    for entity, country in [("e0", "CN"), ("e1", "US"), ("e2", "CN")]:
+        g.add_entity(entity, jurisdiction=country)
+    g.add_holding("e0", "e1", jvm.Range("0%", "1%"))
+    g.add_holding("e0", "e2", "1%")
+    g.add_holding("e1", "e2", "1%")
+    share = jvm.foreign_share(g, "e2", host="CN", method=method, undisclosed="domestic")
+    assert share == jvm.Interval(lower=Fraction(0), upper=Fraction(0))

@@ -757,6 +757,9 @@ def _nonlinear_ranged(
         "as_of": as_of,
         "foreign": foreign,
         "incorporation": incorporation,
+        # An entity whose ranged stakes are chosen at 0 stays looked through, as
+        # the bounds are computed for (see lookthrough._collect).
+        "looked_through": frozenset(ranged),
     }
     owners = {s.owner for found in ranged.values() for s in found}
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import deque
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from fractions import Fraction
 from typing import Literal, TypeAlias, TypeVar
 
@@ -126,13 +126,17 @@ def _collect(
     as_of: dt.date | None,
     stop: Callable[[Entity], bool] | None = None,
     extra: Callable[[str], Iterable[str]] | None = None,
+    looked_through: Collection[str] = (),
 ) -> Upstream:
-    """The closure of :func:`upstream`, with two generalisations.
+    """The closure of :func:`upstream`, with three generalisations.
 
     ``stop(entity)`` true makes a non-target entity an ultimate owner whatever
     its holders (the incorporation rule; the ``direct`` method).  ``extra(id)``
     names further entities to visit above a non-stopped one (voting holders and
-    controllers, for methods that test control).
+    controllers, for methods that test control).  An entity of
+    ``looked_through`` whose recorded stakes are all 0 is looked through (wholly
+    undisclosed) rather than an ultimate owner: a ranged stake chosen at its
+    lower bound 0 leaves its entity owned by the rest, as at any bound above 0.
     """
     _check_measure(measure)
     g.entity(target)  # raises UnknownEntityError
@@ -172,7 +176,7 @@ def _collect(
                 treasury += stake
             elif stake:
                 found.append((holding.owner, stake))
-        if not found and node != target:
+        if not found and node != target and node not in looked_through:
             ultimate.append(node)
             continue
         if treasury == 1:
@@ -850,8 +854,12 @@ def _attribute_exact(
     as_of: dt.date | None,
     foreign: tuple[str, ...],
     incorporation: bool,
+    looked_through: Collection[str] = (),
 ) -> Attribution:
-    """:func:`attribute` on exact stakes (a ranged stake raises, reason "ranged stake")."""
+    """:func:`attribute` on exact stakes (a ranged stake raises, reason "ranged stake").
+
+    ``looked_through``: entities never taken as ultimate owners (see :func:`_collect`).
+    """
     host_code, listed = host, foreign
     extra: Callable[[str], Iterable[str]] | None = None
     votes_in: dict[str, dict[str, Fraction]] = {}
@@ -873,6 +881,7 @@ def _attribute_exact(
         as_of=as_of,
         stop=_stop_rule(rule, host_code, listed, incorporation),
         extra=extra,
+        looked_through=looked_through,
     )
     status = _ground(plan, host_code, listed)
     plan, phi_u = _apply_policy(plan, status, undisclosed)
