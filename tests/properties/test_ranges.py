@@ -8,7 +8,6 @@ from fractions import Fraction
 from typing import Any
 
 import attrs
-import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -167,11 +166,7 @@ def test_every_point_choice_lies_inside_the_interval(
         return  # an open bottom with no room (no point choice exists), or an emptied entity
     ranged = structure.graph()
     exact = structure.graph(weights)
-    methods = METHODS
-    if any(s.lo == 0 and not s.exact for s in structure.stakes):
-        # Left out until fixed: see test_a_range_from_zero_under_presence.
-        methods = [m for m in METHODS if m not in ("presence", "threshold")]
-    method = data.draw(st.sampled_from(methods))
+    method = data.draw(st.sampled_from(METHODS))
     policy = data.draw(st.sampled_from(["foreign", "domestic"]))
     options = {"host": "CN", "method": method, "undisclosed": policy}
     figure = jvm.foreign_share(ranged, structure.target, **options)  # type: ignore[arg-type]
@@ -262,22 +257,3 @@ def test_owner_figures_of_a_point_choice_lie_inside_their_intervals(
                 assert value in figure, (owner, value, figure)
             else:
                 assert value == figure, (owner, value, figure)
-
-
-@pytest.mark.xfail(
-    raises=KeyError,
-    strict=True,
-    reason="the knapsack reads the status of an owner "
-    "whose stake it has set to 0, which the evaluation no longer reaches",
-)
-@pytest.mark.parametrize("method", ["presence", "threshold"])
-def test_a_range_from_zero_under_presence(method: str) -> None:
-    g = jvm.OwnershipGraph()
-    g.add_entity("b", jurisdiction="US")
-    g.add_entity("t", jurisdiction="CN")
-    g.add_holding("b", "t", jvm.Range("0%", "50%"))
-    # The target's figure is its raw share r = w·φ(b) + (1 − w)·φ_u with φ(b) = 1 (a
-    # foreign ultimate owner) and φ_u = 0 (undisclosed counted domestic): r = w, for
-    # every w in [0%, 50%], so [0, 1/2] with both ends attained.
-    figure = jvm.foreign_share(g, "t", host="CN", method=method, undisclosed="domestic")
-    assert figure == jvm.Interval(lower=Fraction(0), upper=Fraction(1, 2))
