@@ -111,7 +111,11 @@ def test_exclude_decides_a_near_half_stake_on_its_exact_renormalised_value() -> 
     # 100%, so L is wholly foreign.  D's (3/8) / (3/4 + 10⁻¹⁸) is domestic.
     g = graph(
         {"f": "GB", "d": "CN", "h": "CN", "l": "CN"},
-        [("f", "h", "100%"), ("h", "l", "375000000000000001/1000000000000000000"), ("d", "l", "3/8")],
+        [
+            ("f", "h", "100%"),
+            ("h", "l", "375000000000000001/1000000000000000000"),
+            ("d", "l", "3/8"),
+        ],
     )
     shares = fast.foreign_shares(g, host="CN", method="multiplier", undisclosed="exclude")
     assert shares["h"] == 1.0
