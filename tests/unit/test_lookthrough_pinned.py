@@ -4,7 +4,7 @@ ranged structures, incorporation, and a method that reads its holders' entities.
 from __future__ import annotations
 
 import datetime as dt
-from fractions import Fraction as F
+from fractions import Fraction
 
 import attrs
 import pytest
@@ -15,6 +15,8 @@ from jvmodel.analysis.lookthrough import propagate, upstream
 from jvmodel.analysis.methods import Context, Method
 
 from .test_fast import graph
+
+F = Fraction
 
 
 def test_a_reweighted_cycle_that_still_converges_is_solved() -> None:
@@ -128,7 +130,7 @@ class _HeldFromUS(Method):
     name = "held-from-us"
     linear = False
 
-    def status(self, context: Context) -> F:
+    def status(self, context: Context) -> Fraction:
         if context.ultimate:
             return context.raw
         return F(int(any(h.entity.jurisdiction == "US" for h in context.holders)))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fractions import Fraction as F
+from fractions import Fraction
 
 import pytest
 
@@ -11,6 +11,8 @@ from jvmodel.analysis.control import ControlStep
 from jvmodel.analysis.methods import LargestHolder, Threshold
 
 from .test_fast import graph
+
+F = Fraction
 
 
 def test_threshold_reasons_for_every_entity() -> None:

@@ -4,11 +4,13 @@ a stake, and a date in the past."""
 from __future__ import annotations
 
 import datetime as dt
-from fractions import Fraction as F
+from fractions import Fraction
 
 import pytest
 
 import jvmodel as jvm
+
+F = Fraction
 
 
 def _fcc() -> jvm.OwnershipGraph:
