@@ -753,7 +753,7 @@ class OwnershipGraph:
         self._require(buyer)
         scenario = self.as_of(as_of)
         keep = 1 - amount
-        for holding in scenario.holdings_of(target):
+        for holding in scenario.holdings_of(target, as_of=as_of):
             _, equity, voting = scenario._exact_holding(holding.owner, target, "is diluted")
             scenario._replace(holding, equity * keep, voting * keep)
         if scenario._current(buyer, target) is None:

@@ -209,3 +209,23 @@ def test_repr() -> None:
     g = jvm.OwnershipGraph()
     g.add_entity("a")
     assert repr(g) == "<OwnershipGraph: 1 entity, 0 holdings, 0 control links>"
+
+
+def test_an_issue_on_a_date_dilutes_every_holding_in_force_then() -> None:
+    # On 2020-06-01 T is held by D 60% (until 2020-12-31), P 30% and E 10% (no end).
+    # P subscribes 1/2 of the enlarged capital: every stake in force that day is
+    # diluted by 1 − 1/2, the one with an end date too.  D 3/10, P 3/20 + 1/2 = 13/20,
+    # E 1/20; together 6/20 + 13/20 + 1/20 = 1.
+    g = jvm.OwnershipGraph()
+    for entity in ("t", "d", "p", "e"):
+        g.add_entity(entity, jurisdiction="US")
+    g.add_holding("d", "t", "60%", valid_to=dt.date(2020, 12, 31))
+    g.add_holding("p", "t", "30%")
+    g.add_holding("e", "t", "10%")
+    day = dt.date(2020, 6, 1)
+    after = g.issue("t", "p", "1/2", as_of=day)
+    assert sorted((h.owner, h.equity, h.voting) for h in after.holdings_of("t", as_of=day)) == [
+        ("d", Fraction(3, 10), Fraction(3, 10)),
+        ("e", Fraction(1, 20), Fraction(1, 20)),
+        ("p", Fraction(13, 20), Fraction(13, 20)),
+    ]
