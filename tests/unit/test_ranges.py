@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import warnings
 from fractions import Fraction
@@ -498,3 +499,19 @@ def test_an_entity_whose_only_owner_may_hold_nothing_stays_looked_through(method
     g.add_holding("e1", "e2", "1%")
     share = jvm.foreign_share(g, "e2", host="CN", method=method, undisclosed="domestic")
     assert share == jvm.Interval(lower=Fraction(0), upper=Fraction(0))
+
+
+def test_ranged_bounds_read_the_holdings_in_force_on_the_day_asked() -> None:
+    # f (US) held a band of 10% to 20% of t until the end of 2019 and exactly 30% from
+    # 2020; the rest is undisclosed, counted domestic.  Mid-2019 the share is the band,
+    # [10%, 20%]; today it is 30%.
+    g = jvm.OwnershipGraph()
+    g.add_entity("f", jurisdiction="US")
+    g.add_entity("t", jurisdiction="CN")
+    g.add_holding("f", "t", jvm.Range("10%", "20%"), valid_to=dt.date(2019, 12, 31))
+    g.add_holding("f", "t", "30%", valid_from=dt.date(2020, 1, 1))
+    mid_2019 = jvm.foreign_share(
+        g, "t", host="CN", undisclosed="domestic", as_of=dt.date(2019, 6, 30)
+    )
+    assert mid_2019 == jvm.Interval(lower=Fraction(1, 10), upper=Fraction(1, 5))
+    assert jvm.foreign_share(g, "t", host="CN", undisclosed="domestic") == Fraction(3, 10)
