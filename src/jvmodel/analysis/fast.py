@@ -219,12 +219,9 @@ class ArrayForm:
         origin[frontier] = frontier
         indptr, indices = self.holds.indptr, self.holds.indices
         while frontier.size:
-            begin, end = indptr[frontier], indptr[frontier + 1]
-            sizes = end - begin
-            total = int(sizes.sum())
-            if not total:
+            offsets, sizes = _row_entries(indptr, frontier)
+            if not offsets.size:
                 break
-            offsets = np.repeat(begin - np.cumsum(sizes) + sizes, sizes) + np.arange(total)
             targets = indices[offsets].astype(np.int64)
             sources = np.repeat(frontier, sizes)
             new = origin[targets] < 0
@@ -394,12 +391,9 @@ def _levels(n: int, row: Ints, col: Ints) -> tuple[Ints, Ints]:
     depth = 0
     while frontier.size:
         level[frontier] = depth
-        begin, end = starts[frontier], starts[frontier + 1]
-        sizes = end - begin
-        total = int(sizes.sum())
-        if not total:
+        offsets, _ = _row_entries(starts, frontier)
+        if not offsets.size:
             break
-        offsets = np.repeat(begin - np.cumsum(sizes) + sizes, sizes) + np.arange(total)
         reached = successors[offsets]
         pending -= np.bincount(reached, minlength=count)
         hit = np.zeros(count, dtype=np.bool_)
@@ -1138,6 +1132,21 @@ def _exact_figures(shares: ForeignShares, targets: list[str]) -> dict[str, Fract
     }
 
 
+def _row_entries(indptr: Ints, rows: Ints) -> tuple[Ints, Ints]:
+    """Where the entries of ``rows`` lie in a CSR array, row after row, and each row's size.
+
+    Examples
+    --------
+    >>> offsets, sizes = _row_entries(np.array([0, 2, 2, 5]), np.array([2, 0]))
+    >>> offsets.tolist(), sizes.tolist()
+    ([2, 3, 4, 0, 1], [3, 2])
+    """
+    begin = indptr[rows]
+    sizes = indptr[rows + 1] - begin
+    offsets = np.repeat(begin - np.cumsum(sizes) + sizes, sizes) + np.arange(int(sizes.sum()))
+    return offsets, sizes
+
+
 def _upstream_positions(form: ArrayForm, starts: Ints) -> Ints:
     """Every position upstream of ``starts`` (included), in ascending (owners-first) order."""
     seen = np.zeros(form.n, dtype=np.bool_)
@@ -1145,12 +1154,9 @@ def _upstream_positions(form: ArrayForm, starts: Ints) -> Ints:
     frontier = np.unique(starts)
     indptr, indices = form.weights.indptr, form.weights.indices
     while frontier.size:
-        begin, end = indptr[frontier], indptr[frontier + 1]
-        sizes = end - begin
-        total = int(sizes.sum())
-        if not total:
+        offsets, _ = _row_entries(indptr, frontier)
+        if not offsets.size:
             break
-        offsets = np.repeat(begin - np.cumsum(sizes) + sizes, sizes) + np.arange(total)
         holders = indices[offsets].astype(np.int64)
         fresh = holders[~seen[holders]]
         seen[fresh] = True
