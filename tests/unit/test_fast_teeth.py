@@ -239,7 +239,9 @@ def _stub(entities: dict[str, str | None], holdings: dict[tuple[str, str], list[
     adjacency: dict[str, dict[str, Any]] = {e: {} for e in entities}
     for (owner, owned), records in holdings.items():
         adjacency[owner][owned] = {"holdings": records}
-    return types.SimpleNamespace(_adjacency=lambda: (nodes, adjacency))
+    return types.SimpleNamespace(
+        _adjacency=lambda: (nodes, adjacency), _cached=lambda key, build: build()
+    )
 
 
 def test_treasury_parts_add_up_and_all_of_its_own_shares_leaves_no_owner() -> None:
@@ -257,9 +259,29 @@ def test_treasury_parts_add_up_and_all_of_its_own_shares_leaves_no_owner() -> No
     )
     form = fast._convert(stub, "equity", None)
     assert _entries(form) == {("x", "f"): (0.5, F(1, 2)), ("z", "y"): (0.5, F(1, 2))}
-    assert {form.id_at(p): reason for p, reason in form.own.items()} == {
-        "y": "'y' holds all of its own shares, so it has no owner"
-    }
+    own = "'y' holds all of its own shares, so it has no owner"
+    assert {form.id_at(p): reason for p, reason in form.own.items()} == {"y": own}
+    # Y's own figure is unresolved; what it holds is not: Z = 1/2 · 0 (Y is CN) + 1/2
+    # undisclosed (foreign); X = F's 1/2 + 1/2 undisclosed = 1.
+    shares = fast.foreign_shares(stub, host="CN")
+    assert shares.unresolved == {"y": own}
+    _close(shares, {"x": F(1), "y": None, "z": F(1, 2), "f": F(1)})
+    # Under "exclude" Y (no owner known) is unresolved for that reason first.
+    excluded = fast.foreign_shares(stub, host="CN", undisclosed="exclude")
+    assert excluded.unresolved == {"y": EXCLUDED, "f": EXCLUDED}
+    _close(excluded, {"x": F(1), "y": None, "z": F(0), "f": None})
+
+
+def test_stakes_whose_floats_sum_above_one_leave_nothing_undisclosed() -> None:
+    # 0.1 + 0.2 + 0.7 is 1.0000000000000002 in floats: the undisclosed part is 0, not
+    # negative, and T is exactly F's 1/10 + G's 1/5 = 3/10 foreign.
+    g = _graph(
+        {"t": "CN", "f": "GB", "g": "US", "d": "CN"},
+        [("f", "t", "10%"), ("g", "t", "20%"), ("d", "t", "70%")],
+    )
+    form = fast.array_form(g)
+    assert _by_id(form, form.undisclosed.tolist())["t"] == 0.0
+    assert fast.foreign_shares(g, host="CN").exact(["t"]) == {"t": F(3, 10)}
 
 
 def test_an_ended_holding_is_left_out_today_and_counted_on_its_days() -> None:
@@ -743,3 +765,153 @@ def test_a_diverging_cross_holding_with_an_inverse() -> None:
     # Proportionally: A = 3/5 B + 2/5 C, B = 3/5 A + 2/5 (undisclosed), C = 3/5 A + 1/10
     # + 3/10 (undisclosed): A = 9/25 A + 6/25 + 6/25 A + 4/25 = 3/5 A + 2/5, A = 1 = B = C.
     assert fast.foreign_shares(g, host="CN").exact(["a", "b", "c"]) == dict.fromkeys("abc", F(1))
+
+
+def test_exclude_keeps_the_reasons_of_ranges_and_of_loops_nothing_known_reaches() -> None:
+    # F (GB) holds a range of H: H unresolved for the range (not for "exclude").  U (no
+    # jurisdiction) holds 1/2 of A; A and B hold 1/2 of each other: nothing known reaches
+    # them, so under "exclude" they are undefined (not a diverging loop).  D (CN) holds
+    # 1/2 of C: C = 0.
+    g = jvm.OwnershipGraph()
+    for entity, jurisdiction in {
+        "f": "GB",
+        "h": "CN",
+        "u": None,
+        "a": "CN",
+        "b": "CN",
+        "d": "CN",
+        "c": "CN",
+    }.items():
+        g.add_entity(entity, jurisdiction=jurisdiction)
+    g.add_holding("f", "h", jvm.Range("10%", "20%"))
+    g.add_holding("u", "a", "50%")
+    g.add_holding("b", "a", "50%")
+    g.add_holding("a", "b", "50%")
+    g.add_holding("d", "c", "50%")
+    ranged = (
+        f"the equity stake of 'f' in 'h' is a range ({jvm.Range('10%', '20%')!r}); "
+        "ranges need interval analysis, one target at a time"
+    )
+    for method in ("proportional", "multiplier"):
+        shares = fast.foreign_shares(g, host="CN", undisclosed="exclude", method=method)
+        assert shares.unresolved == {"h": ranged} | dict.fromkeys("fuabd", EXCLUDED)
+        _close(
+            shares,
+            {"f": None, "h": None, "u": None, "a": None, "b": None, "d": None, "c": F(0)},
+        )
+
+
+def test_a_range_into_the_first_member_of_a_diverging_loop_keeps_its_reason() -> None:
+    # A (first in the graph) and B hold 60% of each other; F (GB) holds a range of A and
+    # D (CN) 40% of B.  A is unresolved for the range, B because it depends on A: the
+    # loop is not solved, so no divergence is reported.
+    g = jvm.OwnershipGraph()
+    for entity, jurisdiction in {"a": "CN", "b": "CN", "f": "GB", "d": "CN"}.items():
+        g.add_entity(entity, jurisdiction=jurisdiction)
+    g.add_holding("b", "a", "60%")
+    g.add_holding("a", "b", "60%")
+    g.add_holding("f", "a", jvm.Range("10%", "40%"))
+    g.add_holding("d", "b", "40%")
+    ranged = (
+        f"the equity stake of 'f' in 'a' is a range ({jvm.Range('10%', '40%')!r}); "
+        "ranges need interval analysis, one target at a time"
+    )
+    shares = fast.foreign_shares(g, host="CN", method="multiplier")
+    assert shares.unresolved == {"a": ranged, "b": f"it depends on 'a': {ranged}"}
+
+
+def test_a_badly_conditioned_loop_beside_a_barely_linked_one() -> None:
+    # Level 0 holds two components of two.  A holds 1 − 10⁻¹² of B and B all of A (badly
+    # conditioned, approximate, as is T which B holds).  X and Y hold 10⁻¹⁰ of each other,
+    # the rest undisclosed: X = Y = 1 under "foreign" (well conditioned, y close to 1:
+    # neither diverging nor approximate).  Under "domestic" X = Y = 0.
+    near = str(F(1) - F(1, 10**12))
+    tiny = str(F(1, 10**10))
+    g = _graph(
+        {"a": "CN", "b": "CN", "x": "CN", "y": "CN", "t": "CN"},
+        [
+            ("a", "b", near),
+            ("b", "a", "100%"),
+            ("x", "y", tiny),
+            ("y", "x", tiny),
+            ("b", "t", "1/2"),
+        ],
+    )
+    assert [(grp.size, len(grp.rows)) for grp in fast.array_form(g).groups[0]] == [(2, 2)]
+    shares = fast.foreign_shares(g, host="CN")
+    assert shares.unresolved == {}
+    assert shares.approximate == {"a", "b", "t"}
+    assert shares["x"] == pytest.approx(1.0, abs=1e-12)
+    assert shares["y"] == pytest.approx(1.0, abs=1e-12)
+    domestic = fast.foreign_shares(g, host="CN", undisclosed="domestic")
+    assert domestic["x"] == 0.0
+    assert domestic.exact(["x", "y"]) == {"x": F(0), "y": F(0)}
+
+
+def test_a_diverging_loop_beside_a_converging_one_of_its_size() -> None:
+    # Level 1: A, B, C as in test_a_diverging_cross_holding_with_an_inverse (G (GB) holds
+    # 10% of C), and X, Y, Z: Y holds 10% of X, Z 10% of Y, X 10% of Z, F (GB) 50% of X,
+    # the rest undisclosed (domestic).  X = 1/2 + Y/10, Y = Z/10, Z = X/10:
+    # X = 1/2 + X/1000, X = 500/999, Z = 50/999, Y = 5/999.
+    g = _graph(
+        {"f": "GB", "g": "GB", "a": "CN", "b": "CN", "c": "CN", "x": "CN", "y": "CN", "z": "CN"},
+        [
+            ("b", "a", "60%"),
+            ("c", "a", "40%"),
+            ("a", "b", "60%"),
+            ("a", "c", "60%"),
+            ("g", "c", "10%"),
+            ("f", "x", "50%"),
+            ("y", "x", "10%"),
+            ("z", "y", "10%"),
+            ("x", "z", "10%"),
+        ],
+    )
+    shares = fast.foreign_shares(g, host="CN", method="multiplier", undisclosed="domestic")
+    reason = _diverging("'a', 'b', 'c'")
+    assert shares.unresolved == {"a": reason, "b": reason, "c": reason}
+    _close(
+        shares,
+        {
+            "f": F(0),
+            "g": F(0),
+            "a": None,
+            "b": None,
+            "c": None,
+            "x": F(500, 999),
+            "y": F(5, 999),
+            "z": F(50, 999),
+        },
+    )
+
+
+class _Half(fast._VectorMethod):
+    """A test-only non-linear method: any foreign share counts one half."""
+
+    name: ClassVar[str] = "half (test)"
+    linear: ClassVar[bool] = False
+
+    def status(self, r: fast.Floats) -> fast.Floats:
+        return np.where(r > 0, 0.5, 0.0)
+
+
+def test_a_status_transform_leaves_ultimate_owners_as_they_are() -> None:
+    # F (GB) holds 1/2 of H, H all of T: F stays 1 (an ultimate owner), H's r = 1/2 + 1/2
+    # undisclosed = 1, status 1/2; T's r = 1 · 1/2 = 1/2, status 1/2.
+    g = _graph({"f": "GB", "h": "CN", "t": "CN"}, [("f", "h", "50%"), ("h", "t", "100%")])
+    form = fast.array_form(g)
+    system = fast._system(form, host="CN", method=_Half(), undisclosed="foreign", foreign=())
+    phi, raw = fast._sweep(system)
+    assert _by_id(form, phi.tolist()) == {"f": 1.0, "h": 0.5, "t": 0.5}
+    assert _by_id(form, raw.tolist()) == {"f": 1.0, "h": 1.0, "t": 0.5}
+
+
+def test_top_contributors_where_only_the_undisclosed_part_is_foreign() -> None:
+    # E: D (CN) holds 1/2, the rest undisclosed: under "foreign" the undisclosed 1/2 is
+    # the only contribution; under "domestic" nothing.
+    g = _graph({"e": "CN", "d": "CN"}, [("d", "e", "50%")])
+    assert fast.foreign_shares(g, host="CN").top_contributors(["e"]) == {
+        "e": (jvm.UNDISCLOSED, 0.5)
+    }
+    domestic = fast.foreign_shares(g, host="CN", undisclosed="domestic")
+    assert domestic.top_contributors(["e"]) == {"e": None}
