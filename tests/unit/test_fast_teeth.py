@@ -273,15 +273,15 @@ def test_treasury_parts_add_up_and_all_of_its_own_shares_leaves_no_owner() -> No
 
 
 def test_stakes_whose_floats_sum_above_one_leave_nothing_undisclosed() -> None:
-    # 0.1 + 0.2 + 0.7 is 1.0000000000000002 in floats: the undisclosed part is 0, not
-    # negative, and T is exactly F's 1/10 + G's 1/5 = 3/10 foreign.
+    # 0.33 + 0.56 + 0.11 is 1.0000000000000002 in floats: the undisclosed part is 0, not
+    # negative, and T is exactly F's 33/100 + G's 56/100 = 89/100 foreign.
     g = _graph(
         {"t": "CN", "f": "GB", "g": "US", "d": "CN"},
-        [("f", "t", "10%"), ("g", "t", "20%"), ("d", "t", "70%")],
+        [("f", "t", "33%"), ("g", "t", "56%"), ("d", "t", "11%")],
     )
     form = fast.array_form(g)
     assert _by_id(form, form.undisclosed.tolist())["t"] == 0.0
-    assert fast.foreign_shares(g, host="CN").exact(["t"]) == {"t": F(3, 10)}
+    assert fast.foreign_shares(g, host="CN").exact(["t"]) == {"t": F(89, 100)}
 
 
 def test_an_ended_holding_is_left_out_today_and_counted_on_its_days() -> None:
@@ -599,11 +599,14 @@ def test_refusals_name_what_is_refused() -> None:
         fast.foreign_shares(g, host="CN", undisclosed="hidden")  # type: ignore[arg-type]
     with pytest.raises(jvm.UnsupportedAnalysisError, match="measure 'shares'"):
         fast.foreign_shares(g, host="CN", measure="shares")  # type: ignore[arg-type]
-    with pytest.raises(jvm.UnknownEntityError, match=r"^no entity 'x' in the graph$"):
+    with pytest.raises(jvm.UnknownEntityError, match=r"^no entity 'x' in the graph$") as unknown:
         fast.array_form(g).position("x")
+    assert unknown.value.fields["entity"] == "x"
     shares = fast.foreign_shares(g, host="CN")
-    with pytest.raises(jvm.UnknownEntityError, match=r"^no entity 'x' in the graph$"):
+    assert not shares.to_numpy().flags.writeable
+    with pytest.raises(jvm.UnknownEntityError, match=r"^no entity 'x' in the graph$") as unknown:
         shares["x"]
+    assert unknown.value.fields["entity"] == "x"
     with pytest.raises(jvm.UnknownEntityError, match=r"^no entity 'x' in the graph$"):
         shares.exact(["x"])
 
@@ -915,3 +918,35 @@ def test_top_contributors_where_only_the_undisclosed_part_is_foreign() -> None:
     }
     domestic = fast.foreign_shares(g, host="CN", undisclosed="domestic")
     assert domestic.top_contributors(["e"]) == {"e": None}
+
+
+def test_closed_loops_are_found_after_open_and_nearly_closed_ones() -> None:
+    # Level 0, in the graph's order: A, B hold 1/2 of each other (open: 1/2 undisclosed);
+    # N, M: N holds 1 − 10⁻¹² of M and M all of N (closed in floats, open exactly); C, E
+    # own each other entirely (closed).  Only C and E are unresolved.
+    near = str(F(1) - F(1, 10**12))
+    g = _graph(
+        {"a": "CN", "b": "CN", "n": "CN", "m": "CN", "c": "CN", "e": "CN"},
+        [
+            ("a", "b", "50%"),
+            ("b", "a", "50%"),
+            ("n", "m", near),
+            ("m", "n", "100%"),
+            ("c", "e", "100%"),
+            ("e", "c", "100%"),
+        ],
+    )
+    assert fast.array_form(g).blocks == ((0, 2), (2, 2), (4, 2))
+    shares = fast.foreign_shares(g, host="CN")
+    assert shares.unresolved == {"c": CLOSED, "e": CLOSED}
+    # A = 1/2 + B/2, B = 1/2 + A/2: A = B = 1.  N = M = 1 (M's 10⁻¹² undisclosed).
+    assert shares.exact(["a", "b", "n", "m"]) == dict.fromkeys("abnm", F(1))
+
+
+def test_the_figures_as_a_pandas_series() -> None:
+    pd = pytest.importorskip("pandas")
+    # F (GB) holds 40% of T, the rest undisclosed and counted domestic: T = 2/5, F = 0.
+    g = _graph({"f": "GB", "t": "CN"}, [("f", "t", "40%")])
+    series = fast.foreign_shares(g, host="CN", undisclosed="domestic").to_pandas()
+    expected = pd.Series([0.0, 0.4], index=pd.Index(["f", "t"], name="entity"))
+    pd.testing.assert_series_equal(series, expected.rename("foreign_share"))
