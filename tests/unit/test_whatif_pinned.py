@@ -124,3 +124,29 @@ def test_a_divestment_under_two_breached_caps_is_refused() -> None:
         "minimal divestment needs one cap on 'jv'; 'test-regime' has 2 in force on 'vpn'"
     )
     assert caught.value.fields == {"reason": "several caps"}
+
+
+def test_a_breach_by_foreign_control_alone_is_refused_not_answered_empty() -> None:
+    # cn-beijing-2020 basic telecom: at most 49% foreign, and controlled by the
+    # Chinese party.  H (CN) holds 11/20 of T and is 3/5 American (F 60%, C 40%),
+    # D (CN) 9/20.  Proportional share 3/5 × 11/20 = 33/100, inside 49%; the breach
+    # is H's majority under foreign control, which a sale lowering the share does
+    # not address (the analysis used to answer an empty plan, not attained).
+    g = jvm.OwnershipGraph()
+    g.add_entity("t", jurisdiction="CN", sectors=["basic-telecom"])
+    for entity, country in [("h", "CN"), ("d", "CN"), ("f", "US"), ("c", "CN")]:
+        g.add_entity(entity, jurisdiction=country)
+    for owner, owned, stake in [("d", "t", "45%"), ("h", "t", "55%"), ("f", "h", "60%"),
+                                ("c", "h", "40%")]:  # fmt: skip
+        g.add_holding(owner, owned, stake)
+    assert jvm.check(g, "t", regime="cn-beijing-2020").status == "breach"
+    before = g.copy()
+    with pytest.raises(jvm.UnsupportedAnalysisError) as caught:
+        jvm.minimal_divestment(g, "t", regime="cn-beijing-2020")
+    assert str(caught.value) == (
+        "'t' breaches ≤ 49% of equity through foreign control, not through its foreign "
+        "share (33%, inside the cap); minimal divestment plans sales that lower the "
+        "foreign share only"
+    )
+    assert caught.value.fields == {"reason": "foreign control"}
+    assert g == before

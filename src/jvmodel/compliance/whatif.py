@@ -615,7 +615,9 @@ def minimal_divestment(
     ------
     UnsupportedAnalysisError
         If no sale of direct stakes is enough (undisclosed ownership counted
-        foreign stays); if several caps are in force at once (the FCC's); if a
+        foreign stays); if the breach is foreign control of a sector that must
+        be controlled domestically while the share is inside the cap; if
+        several caps are in force at once (the FCC's); if a
         seller is owned through the target (the figure is then not piecewise
         linear in the sale); or if the sales interact, which the final exact
         check detects.
@@ -680,6 +682,15 @@ def minimal_divestment(
         )
     start = now.exact_share()
     excess = start - cap.limit
+    if now.status == "breach" and (excess < 0 or (excess == 0 and cap.inclusive)):
+        # The share is inside the cap: the breach is a foreign controller, which
+        # selling down the foreign share does not address.
+        raise UnsupportedAnalysisError(
+            f"{target!r} breaches {cap.describe()} through foreign control, not through "
+            f"its foreign share ({format_percent(start)}, inside the cap); minimal "
+            "divestment plans sales that lower the foreign share only",
+            reason="foreign control",
+        )
     levels = _levels(rules)
     bought, bought_votes = _stake(base, newcomer, target, as_of)
     sellers: list[tuple[str, _Scan, list[_Segment]]] = []
