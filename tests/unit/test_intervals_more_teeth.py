@@ -232,6 +232,7 @@ def test_multiplier_two_ranges_across_the_step() -> None:
 
 @pytest.mark.xfail(
     strict=True,
+    raises=AssertionError,
     reason="a '0% to 0%' band is no holder for the bounds, but the scenarios the non-linear "
     "bounds evaluate keep it as a range, which the exact engine refuses",
 )
@@ -250,9 +251,12 @@ def test_non_linear_with_a_range_of_nothing_beside_a_band() -> None:
         ],
     )
     rule = Threshold(control=False)
-    assert jvm.foreign_share(g, "t", host="CN", method=rule, undisclosed="domestic") == iv(
-        F(0), F(3, 5)
-    )
+    try:
+        share = jvm.foreign_share(g, "t", host="CN", method=rule, undisclosed="domestic")
+    except jvm.UnsupportedAnalysisError as error:
+        # Raised afresh, so that the report of this expected failure stays short.
+        raise AssertionError(str(error)) from None
+    assert share == iv(F(0), F(3, 5))
 
 
 def test_the_mirror_rule_beside_an_exact_whole_stake() -> None:
@@ -281,3 +285,80 @@ def test_ownership_by_votes() -> None:
         "f": iv(F(2, 5), F(3, 5)),
         UNDISCLOSED: iv(F(0), F(1, 5)),
     }
+
+
+def test_an_open_end_is_kept_when_a_later_stake_is_closed() -> None:
+    # F1 (US) (10%, 20%) and F2 (US) [10%, 20%] of T, D (CN) 30%, the rest counted
+    # domestic; room 1 − 10% − 10% − 30% = 1/2 ≥ both widths.  Least: both at 10%:
+    # 1/5, open (F1's end); greatest: both at 20%: 2/5, open (F1's end), although F2's
+    # ends, taken after F1's, are closed.
+    g = _graph(
+        {"t": "CN", "f1": "US", "f2": "US", "d": "CN"},
+        [
+            ("f1", "t", jvm.Range("10%", "20%", closed="neither")),
+            ("f2", "t", jvm.Range("10%", "20%")),
+            ("d", "t", "30%"),
+        ],
+    )
+    assert jvm.foreign_share(g, "t", host="CN", undisclosed="domestic") == iv(
+        F(1, 5), F(2, 5), False, False
+    )
+
+
+def test_an_entity_whose_band_is_chosen_at_zero_stays_looked_through() -> None:
+    # H (CN) is held only by F (US), (0%, 10%]; the rest of H is undisclosed, counted
+    # foreign.  H holds 50% of T, E (CN) 50%.  Under presence H's raw share is
+    # w_F + (1 − w_F) = 1 for every choice, even at the least choice F = 0 (H stays
+    # looked through: all of it undisclosed, not an ultimate owner of its own
+    # jurisdiction): T is 1/2 always.
+    g = _graph(
+        {"t": "CN", "h": "CN", "f": "US", "e": "CN"},
+        [("f", "h", jvm.Range("0%", "10%", closed="right")), ("h", "t", "50%"), ("e", "t", "50%")],
+    )
+    a = jvm.attribute(g, "t", host="CN", method="presence")
+    assert a.share == pt(F(1, 2))
+    assert a.raw["h"] == pt(F(1))
+
+
+def test_a_status_probe_steps_around_an_entity_of_its_name() -> None:
+    # As in test_presence_with_a_band_from_zero (F (US) (0%, 10%] of H, D (CN) 50% of
+    # H, H 40% of T, E (CN) 60%, counted domestic), with an unrelated entity named
+    # "(probe)": the probe takes another name, and the bounds are unchanged: [0, 2/5].
+    g = _graph(
+        {"t": "CN", "h": "CN", "f": "US", "d": "CN", "e": "CN", "(probe)": "US"},
+        [
+            ("f", "h", jvm.Range("0%", "10%", closed="right")),
+            ("d", "h", "50%"),
+            ("h", "t", "40%"),
+            ("e", "t", "60%"),
+        ],
+    )
+    assert jvm.foreign_share(g, "t", host="CN", method="presence", undisclosed="domestic") == iv(
+        F(0), F(2, 5)
+    )
+    assert "(probe)'" not in g
+
+
+def test_spare_room_goes_to_foreign_holders_only() -> None:
+    # H (CN): F (US) [10%, 30%], D (CN) [5%, 80%], the rest undisclosed, counted
+    # foreign; room 1 − 10% − 5% = 17/20.  Threshold 1/2 with control.  Greatest: F
+    # has gain 0, D gain −1: D stays at 5%, and the spare room goes to F (foreign) up
+    # to 30%: r_H = 95%, foreign.  Least: D (gain +1) to 80%, F at 10%: r_H = 20%,
+    # and F's 10% of the votes does not control: domestic.  H holds 1/2 of the JV:
+    # [0, 1/2].
+    g = _graph(
+        {"jv": "CN", "h": "CN", "e": "CN", "f": "US", "d": "CN"},
+        [
+            ("h", "jv", "50%"),
+            ("e", "jv", "50%"),
+            ("f", "h", jvm.Range("10%", "30%")),
+            ("d", "h", jvm.Range("5%", "80%")),
+        ],
+    )
+    a = jvm.attribute(g, "jv", host="CN", method="threshold")
+    assert a.share == iv(F(0), F(1, 2))
+    assert a.raw["h"] == iv(F(1, 5), F(19, 20))
+    assert a.reasons["h"] == (
+        "foreign share 20% < 50% and not foreign-controlled (least); "
+        "foreign share 95% ≥ 50% (greatest)"
+    )
