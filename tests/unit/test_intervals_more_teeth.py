@@ -362,3 +362,77 @@ def test_spare_room_goes_to_foreign_holders_only() -> None:
         "foreign share 20% < 50% and not foreign-controlled (least); "
         "foreign share 95% ≥ 50% (greatest)"
     )
+
+
+def test_multiplier_the_second_range_crosses_the_step_when_the_first_cannot() -> None:
+    # F1 (US) [10%, 60%], F2 (US) [45%, 60%] of T, D (CN) 30%: room 1 − 85% = 3/20.
+    # F1 cannot reach over 50% (it needs 2/5 more), F2 can (1/20 more).  Counted
+    # domestic.  Least: both at their lower bounds: 11/20.  Greatest: F2 just over 50%
+    # (100%) and the 1/10 left to F1 (20%): 6/5, capacity-bound: closed; capped at 1.
+    g = _graph(
+        {"t": "CN", "f1": "US", "f2": "US", "d": "CN"},
+        [
+            ("f1", "t", jvm.Range("10%", "60%")),
+            ("f2", "t", jvm.Range("45%", "60%")),
+            ("d", "t", "30%"),
+        ],
+    )
+    a = jvm.attribute(g, "t", host="CN", method="multiplier", undisclosed="domestic")
+    assert a.raw["t"] == iv(F(11, 20), F(6, 5))
+    assert a.share == iv(F(11, 20), F(1))
+
+
+def test_spare_room_stops_at_the_top_of_the_band() -> None:
+    # H (CN): F (US) [10%, 40%], D (CN) 10%, the rest counted foreign; room 4/5.
+    # Threshold 95% with control: r_H = w_F + (90% − w_F) = 9/10 < 95% always; the
+    # spare room takes F to 40% and no further, short of control: H is domestic both
+    # ways, and the JV (H 1/2, E (CN) 1/2) is 0.
+    g = _graph(
+        {"jv": "CN", "h": "CN", "e": "CN", "f": "US", "d": "CN"},
+        [
+            ("h", "jv", "50%"),
+            ("e", "jv", "50%"),
+            ("f", "h", jvm.Range("10%", "40%")),
+            ("d", "h", "10%"),
+        ],
+    )
+    a = jvm.attribute(g, "jv", host="CN", method=Threshold(threshold=F(19, 20)))
+    assert a.share == pt(F(0))
+    assert a.reasons["h"] == "foreign share 90% < 95% and not foreign-controlled"
+
+
+def test_a_ranged_cross_holding_with_treasury_counted_foreign() -> None:
+    # A holds 1/2 of its own shares: stakes in A count twice over the outstanding
+    # half.  B holds w ∈ [10%, 30%] of A, the rest of A undisclosed (counted foreign);
+    # A holds 20% of B, D (CN) 80%; A holds all of T.
+    #   φ_A = 2w·φ_B + 2(1/2 − w),  φ_B = φ_A/5  ⇒  φ_A = (1 − 2w) / (1 − 2w/5):
+    #   w = 3/10: (2/5)/(22/25) = 5/11;  w = 1/10: (4/5)/(24/25) = 5/6.
+    g = _graph(
+        {"t": "CN", "a": "CN", "b": "CN", "d": "CN"},
+        [
+            ("a", "a", "50%"),
+            ("b", "a", jvm.Range("10%", "30%")),
+            ("a", "b", "20%"),
+            ("d", "b", "80%"),
+            ("a", "t", "100%"),
+        ],
+    )
+    a = jvm.attribute(g, "t", host="CN")
+    assert a.share == iv(F(5, 11), F(5, 6))
+    # φ_B = φ_A/5: [1/11, 1/6].
+    assert a.values["b"] == iv(F(1, 11), F(1, 6))
+
+
+def test_a_threshold_on_ranged_equity_keeps_the_exact_votes() -> None:
+    # F (US): equity [5%, 50%] of H, votes 10%; D (CN) 50% of both; H holds 1/2 of the
+    # JV, E (CN) 1/2; counted domestic.  On equity H is foreign when F's equity reaches
+    # 1/2: [0, 1/2].  On votes (10%, exact) H never is: 0.
+    g = _graph({"jv": "CN", "h": "CN", "e": "CN", "f": "US", "d": "CN"}, [])
+    g.add_holding("h", "jv", "50%")
+    g.add_holding("e", "jv", "50%")
+    g.add_holding("f", "h", jvm.Range("5%", "50%"), voting="10%")
+    g.add_holding("d", "h", "50%", voting="50%")
+    rule = Threshold(control=False)
+    a = jvm.attribute(g, "jv", host="CN", method=rule, undisclosed="domestic")
+    assert a.share == iv(F(0), F(1, 2))
+    assert a.raw["h"] == iv(F(1, 20), F(1, 2))
