@@ -436,3 +436,19 @@ def test_a_threshold_on_ranged_equity_keeps_the_exact_votes() -> None:
     a = jvm.attribute(g, "jv", host="CN", method=rule, undisclosed="domestic")
     assert a.share == iv(F(0), F(1, 2))
     assert a.raw["h"] == iv(F(1, 20), F(1, 2))
+
+
+def test_room_run_out_before_a_holder_with_gain_closes_the_end() -> None:
+    # F1 (US) [10%, 20%), F2 (US) [10%, 20%] of T, D (CN) 70%: room 1/10, exactly F1's
+    # width.  Counted domestic, the greatest spends it on F1 (first by id) up to its
+    # open end, leaving nothing for F2: 3/10, which is attained all the same (F1 at
+    # 19%, F2 at 11%), so reported closed.  Least: both at 10%: 1/5, closed.
+    g = _graph(
+        {"t": "CN", "f1": "US", "f2": "US", "d": "CN"},
+        [
+            ("f1", "t", jvm.Range("10%", "20%", closed="left")),
+            ("f2", "t", jvm.Range("10%", "20%")),
+            ("d", "t", "70%"),
+        ],
+    )
+    assert jvm.foreign_share(g, "t", host="CN", undisclosed="domestic") == iv(F(1, 5), F(3, 10))
