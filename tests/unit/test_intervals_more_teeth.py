@@ -7,8 +7,6 @@ from __future__ import annotations
 import datetime as dt
 from fractions import Fraction
 
-import pytest
-
 import jvmodel as jvm
 from jvmodel.analysis.intervals import contributions_ranged
 from jvmodel.analysis.methods import Direct, Multiplier, Proportional, Threshold
@@ -230,16 +228,13 @@ def test_multiplier_two_ranges_across_the_step() -> None:
     assert a.share == iv(F(4, 5), F(1))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="a '0% to 0%' band is no holder for the bounds, but the scenarios the non-linear "
-    "bounds evaluate keep it as a range, which the exact engine refuses",
-)
 def test_non_linear_with_a_range_of_nothing_beside_a_band() -> None:
     # Z (US) "0% to 0%" of H (no holder), F (US) [30%, 70%] of H, D (CN) 20%; H holds 60%
-    # of T, E (CN) 40%; threshold 1/2 without control, counted domestic: as without Z,
-    # [0, 3/5].
+    # of T, E (CN) 40%.  Z holds nothing in every scenario, so the bounds are those
+    # without Z.  Threshold 1/2 (with or without control): H is foreign exactly when
+    # F holds at least half, which the band allows and does not force, so T's share is
+    # 0 or 3/5: [0, 3/5].  Presence: F is always present, H foreign, T 3/5.
+    # (The scenarios used to keep Z's band, which the exact engine refuses.)
     g = _graph(
         {"t": "CN", "h": "CN", "f": "US", "d": "CN", "e": "CN", "z": "US"},
         [
@@ -250,13 +245,13 @@ def test_non_linear_with_a_range_of_nothing_beside_a_band() -> None:
             ("e", "t", "40%"),
         ],
     )
-    rule = Threshold(control=False)
-    try:
+    for rule, expected in [
+        (Threshold(control=False), iv(F(0), F(3, 5))),
+        (Threshold(control=True), iv(F(0), F(3, 5))),
+        ("presence", iv(F(3, 5), F(3, 5))),
+    ]:
         share = jvm.foreign_share(g, "t", host="CN", method=rule, undisclosed="domestic")
-    except jvm.UnsupportedAnalysisError as error:
-        # Raised afresh, so that the report of this expected failure stays short.
-        raise AssertionError(str(error)) from None
-    assert share == iv(F(0), F(3, 5))
+        assert share == expected, rule
 
 
 def test_the_mirror_rule_beside_an_exact_whole_stake() -> None:

@@ -51,7 +51,7 @@ from jvmodel.analysis.lookthrough import (
 from jvmodel.analysis.methods import Method, Multiplier, Presence, Threshold
 from jvmodel.errors import CircularOwnershipError, UnsupportedAnalysisError
 from jvmodel.graph import OwnershipGraph
-from jvmodel.model import Entity
+from jvmodel.model import Entity, Holding
 
 __all__ = [
     "RangedUpstream",
@@ -921,4 +921,18 @@ def _scenario(
                 (chosen, other_chosen) if measure == "equity" else (other_chosen, chosen)
             )
             scenario._replace(holding, equity, voting)  # type: ignore[arg-type]
+    # A band of "0% to 0%" is no stake (the bounds leave it out): it holds nothing
+    # in every scenario either, and the exact engine takes no ranges.
+    for holding in [h for h in scenario.holdings() if _empty_band(h)]:
+        equity, voting = (
+            _ZERO if isinstance(stake, Range) and not stake.max else stake
+            for stake in (holding.equity, holding.voting)
+        )
+        scenario._replace(holding, equity, voting)  # type: ignore[arg-type]
     return scenario
+
+
+def _empty_band(holding: Holding) -> bool:
+    return any(
+        isinstance(stake, Range) and not stake.max for stake in (holding.equity, holding.voting)
+    )
