@@ -37,6 +37,9 @@ if ! python -c "import mutmut" 2>/dev/null; then
 fi
 
 export HYPOTHESIS_PROFILE=mutation
+# The mutated modules are large (every mutant of a file is in it): let Python keep
+# their compiled form between runs rather than compile them for every mutant.
+unset PYTHONDONTWRITEBYTECODE
 # The tests run from a copy of the tree in mutants/: point them at the shared data.
 export JVMODEL_SHARED="${JVMODEL_SHARED:-$(cd .. && pwd)/shared}"
 jobs="${MUTATION_JOBS:-2}"
