@@ -795,3 +795,15 @@ def test_the_levels_of_each_measure_and_cap_method() -> None:
         methods={"voting": jvm.methods.Threshold(threshold="3/10")},
     )  # fmt: skip
     assert _levels(only_votes) == {F(1, 2), F(1), F(3, 10)}
+
+
+def test_a_ranged_vote_alone_is_refused() -> None:
+    # D's equity is exact (4/5) but its votes a range: still refused (the message
+    # quotes the equity).
+    g = _fd("20%", "80%", d={"voting": jvm.Range("70%", "80%")})
+    with pytest.raises(jvm.UnsupportedAnalysisError) as caught:
+        jvm.max_acquirable(g, "t", buyer="f", seller="d", regime=_regime(_EQUITY))
+    assert str(caught.value) == (
+        "the stake of 'd' in 't' is a range (4/5); what-if analysis needs exact stakes"
+    )
+    assert caught.value.fields == {"reason": "ranged stake"}
