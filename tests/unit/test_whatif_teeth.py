@@ -807,3 +807,17 @@ def test_a_ranged_vote_alone_is_refused() -> None:
         "the stake of 'd' in 't' is a range (4/5); what-if analysis needs exact stakes"
     )
     assert caught.value.fields == {"reason": "ranged stake"}
+
+
+def test_a_newcomer_crossing_half_by_a_new_issue() -> None:
+    # Votes by the multiplier, cap ≤ 7/10 of votes; F (US) 3/10, D (CN) 7/10.  G (US,
+    # no stake yet) subscribes s: 3/10 (1 − s) + s = 3/10 + 7s/10 while G's s ≤ 1/2,
+    # then G counts 100% > 7/10.  So s = 1/2, attained, at 3/10 + 7/20 = 13/20.
+    cap = jvm.Cap(sector="vpn", limit=F(7, 10), measure="voting", source="s")
+    regime = _regime(cap, equity="proportional", voting="multiplier")
+    g = _fd("30%", "70%")
+    g.add_entity("g", jurisdiction="US")
+    result = jvm.max_acquirable(g, "t", buyer="g", regime=regime)
+    assert result.to_dict() == _acquisition(
+        "1/2", True, "1", "≤ 70% of voting", "13/20", buyer="g", seller=None
+    )
