@@ -657,27 +657,27 @@ def _cycle(e: str, d: str) -> jvm.OwnershipGraph:
     )  # fmt: skip
 
 
-def test_a_step_no_split_locates_is_refused() -> None:
-    # E 1/10, D 3/5: the step is at s = 3/10.  The breakpoints (F's 1/10 + s reaching
-    # 1/2 at 2/5, D's 3/5 − s at 1/10) cut the piece (1/10, 2/5), whose halvings
-    # 1/10 + 3/10 × k / 2^n never reach 3/10 (3k = 2^n has no solution).  After eight
-    # halvings the piece around it is 3/10 / 2^8 = 3/2560 wide:
-    # (1/10 + 3/10 × 85/256, 1/10 + 3/10 × 86/256) = (383/1280, 769/2560), in percent
-    # 29.921875% to 30.0390625%.
+def test_an_ambiguous_cross_holding_is_refused_where_it_starts() -> None:
+    # E 1/10, D 3/5.  T's raw share at the least fixed point (T and H domestic) is
+    # 1/10 + 1/10 + s = 1/5 + s; reading T and H both foreign adds H's 1/5, and that
+    # reading is consistent once 2/5 + s ≥ 1/2, i.e. from s = 1/10: there the
+    # statuses read two ways.  The breakpoints are 0, 1/10 (D's 3/5 − s reaching 1/2),
+    # 2/5 (F's 1/10 + s reaching 1/2) and 3/5; the scan checks them in order and stops
+    # at 1/10, where the check first reports the ambiguity.  (The scan used to fit the
+    # least reading alone, which answered wrongly when the other one decided.)
     with pytest.raises(jvm.UnsupportedAnalysisError) as caught:
         jvm.max_acquirable(_cycle("10%", "60%"), "t", buyer="f", seller="d", regime=_CYCLE_REGIME)
     assert str(caught.value) == (
-        "the foreign share is not piecewise linear-fractional between 29.921875% and "
-        "30.0390625% of stake moved (a status inside a cross-holding, or who controls an "
-        "entity, changes there in a way this analysis cannot locate exactly)"
+        "the status of 'h', 't' is ambiguous (a cross-holding that reads consistently two "
+        "ways) at 10% of stake moved; this analysis needs one reading of every status"
     )
-    assert caught.value.fields == {"reason": "no exact piece"}
+    assert caught.value.fields == {"reason": "ambiguous", "entities": ("h", "t")}
 
 
 @pytest.mark.xfail(
     strict=True,
-    reason="bug: the verdict inside a piece can change where no breakpoint is (an "
-    "ambiguous cross-holding), and the probes of a split piece can all miss a step",
+    reason="ambiguous cross-holdings are refused (the scan fitted one reading and "
+    "answered 9/40, not attained); the answer needs both readings scanned",
 )
 def test_an_ambiguous_cross_holding_keeps_the_verdict_inside_the_pieces() -> None:
     # E 3/20, D 11/20: T's raw share at the least fixed point is 1/4 + s; at the
@@ -693,8 +693,8 @@ def test_an_ambiguous_cross_holding_keeps_the_verdict_inside_the_pieces() -> Non
 
 @pytest.mark.xfail(
     strict=True,
-    reason="bug: a breach of domestic control alone is answered with an empty, "
-    "unattained plan instead of the sale that ends the foreign majority",
+    reason="a breach of domestic control alone is refused (it used to be answered with "
+    "an empty, unattained plan); the answer needs sales planned against control",
 )
 def test_a_divestment_ends_foreign_control() -> None:
     # cn basic telecom (≤ 49%, controlled by the Chinese party): H (CN, 60% American)

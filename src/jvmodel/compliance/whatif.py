@@ -236,7 +236,20 @@ class _Scan:
 
     def at(self, s: Fraction) -> CapCheck:
         if s not in self.cache:
-            self.cache[s] = self.check_at(self.scenario(s))
+            result = self.check_at(self.scenario(s))
+            ambiguous = sorted({e for rule in _deciding_rules(result) for e in rule.ambiguous})
+            if ambiguous:
+                # The pieces fit one reading of the statuses; with two readings the
+                # verdict can change where no breakpoint is.
+                listed = ", ".join(repr(e) for e in ambiguous)
+                raise UnsupportedAnalysisError(
+                    f"the status of {listed} is ambiguous (a cross-holding that reads "
+                    f"consistently two ways) at {format_percent(s)} of stake moved; this "
+                    "analysis needs one reading of every status",
+                    reason="ambiguous",
+                    entities=tuple(ambiguous),
+                )
+            self.cache[s] = result
         return self.cache[s]
 
     def figures(self, s: Fraction) -> list[Fraction]:
@@ -482,7 +495,9 @@ def max_acquirable(
     InvalidEntityError
         If the buyer is the seller or the target.
     UnsupportedAnalysisError
-        If a stake involved is a range, or the figure cannot be split into exact pieces.
+        If a stake involved is a range; if the figure cannot be split into exact
+        pieces; or if a cross-holding's statuses read consistently two ways (are
+        ambiguous) at a stake the scan checks.
 
     Notes
     -----
@@ -619,7 +634,8 @@ def minimal_divestment(
         be controlled domestically while the share is inside the cap; if
         several caps are in force at once (the FCC's); if a
         seller is owned through the target (the figure is then not piecewise
-        linear in the sale); or if the sales interact, which the final exact
+        linear in the sale); if a cross-holding's statuses are ambiguous at a
+        sale the scan checks; or if the sales interact, which the final exact
         check detects.
 
     Notes
