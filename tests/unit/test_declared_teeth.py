@@ -251,3 +251,40 @@ def test_a_cross_holding_on_the_route() -> None:
     assert _results(g) == [
         ("disagree", Fraction(3, 5), "declared 30%, computed 60%" + _MORE),
     ]
+
+
+def test_an_open_lower_end_and_a_closed_cycle() -> None:
+    # P holds (40%, 60%] of B: 60% × that = (24%, 36%].
+    g = jvm.OwnershipGraph()
+    for entity_id in ("a", "b"):
+        g.add_entity(entity_id, jurisdiction="GB")
+    g.add_entity("p", kind="person", jurisdiction="FR")
+    g.add_holding("b", "a", "60%")
+    g.add_holding("p", "b", R("40%", "60%", closed="right"))
+    g.add_declared("p", "a", share="36%")
+    computed = jvm.Interval(
+        lower=Fraction(6, 25), upper=Fraction(9, 25), lower_closed=False, upper_closed=True
+    )
+    assert _results(g) == [
+        ("cannot_tell", computed, "declared 36%, computed (24%, 36%]: the ranges overlap")
+    ]
+    # B: P [0%, 50%], C [50%, 100%]; C: B 100%.  With P's stake at 0, B and C
+    # would own each other entirely: the look-through is undefined.
+    g = jvm.OwnershipGraph()
+    for entity_id in ("a", "b", "c"):
+        g.add_entity(entity_id, jurisdiction="GB")
+    g.add_entity("p", kind="person", jurisdiction="FR")
+    g.add_holding("p", "b", R("0%", "50%"))
+    g.add_holding("c", "b", R("50%", "100%"))
+    g.add_holding("b", "c", "100%")
+    g.add_holding("b", "a", "60%")
+    g.add_declared("p", "a", share="30%")
+    assert _results(g) == [
+        (
+            "cannot_tell",
+            None,
+            "the look-through of 'p' in 'a' is undefined: within their ranges, the stakes of "
+            "'b', 'c' can make them own each other entirely, with no outside owner; narrow "
+            "the ranges or record the outside part",
+        )
+    ]

@@ -4,6 +4,7 @@ threshold (each measure, a cap's own method, the undisclosed policy, the mirror 
 
 from __future__ import annotations
 
+import datetime as dt
 from fractions import Fraction
 
 import jvmodel as jvm
@@ -234,3 +235,21 @@ def test_a_target_with_no_holders_under_a_threshold() -> None:
     assert e.describe() == (
         "t: foreign 100% (threshold, equity) vs ≤ 50% of equity: breach\n      100%  t"
     )
+
+
+def test_the_day_asked_is_the_one_explained() -> None:
+    # F (US) held 60% until 2020-12-31, then D (CN) all of it.  On 2020-06-01
+    # F's 60% breaches ≤ 50%; today nothing foreign.
+    g = jvm.OwnershipGraph()
+    g.add_entity("t", jurisdiction="CN", sectors=["vpn"])
+    g.add_entity("f", jurisdiction="US")
+    g.add_entity("d", jurisdiction="CN")
+    g.add_holding("f", "t", "60%", valid_to=dt.date(2020, 12, 31))
+    g.add_holding("d", "t", "40%", valid_to=dt.date(2020, 12, 31))
+    g.add_holding("d", "t", "100%", valid_from=dt.date(2021, 1, 1))
+    regime = jvm.Regime(name="x", host="CN", caps=(_CAP,))
+    e = jvm.explain(g, "t", regime=regime, as_of=dt.date(2020, 6, 1))
+    assert e.describe() == (
+        "t: foreign 60% (proportional, equity) vs ≤ 50% of equity: breach\n       60%  f → t"
+    )
+    assert jvm.explain(g, "t", regime=regime).owners == {}

@@ -11,7 +11,7 @@ from fractions import Fraction
 import pytest
 
 import jvmodel as jvm
-from jvmodel.analysis.methods import Threshold
+from jvmodel.analysis.methods import Link, Method, Threshold
 from jvmodel.analysis.paths import Path, _exact, foreign_paths
 
 _U = jvm.UNDISCLOSED
@@ -289,3 +289,62 @@ def test_paths_refuse_ranged_stakes() -> None:
         _exact(interval)
     assert error.value.reason == "ranged stake"
     assert _exact(Fraction(1, 3)) == Fraction(1, 3)
+
+
+def _flip(dated: bool) -> jvm.OwnershipGraph:
+    # T (CN): S 50%, D 50%.  S: D 40%; F (US) 50% (until 2020-12-31 when dated,
+    # then G (CN) 50%); 10% undisclosed.
+    g = jvm.OwnershipGraph()
+    for entity_id, country in [("t", "CN"), ("s", "CN"), ("d", "CN"), ("f", "US"), ("g", "CN")]:
+        g.add_entity(entity_id, jurisdiction=country)
+    g.add_holding("s", "t", "50%")
+    g.add_holding("d", "t", "50%")
+    g.add_holding("d", "s", "40%")
+    g.add_holding("f", "s", "50%", valid_to=dt.date(2020, 12, 31) if dated else None)
+    if dated:
+        g.add_holding("g", "s", "50%", valid_from=dt.date(2021, 1, 1))
+    return g
+
+
+_S = [Path(owner="s", entities=("s", "t"), product=Fraction(1, 2))]
+
+
+def test_the_status_of_an_intermediate_follows_the_policy_and_the_day() -> None:
+    # Undisclosed foreign: S's raw 1/2 + 1/10 = 3/5 ≥ 1/2, its 1/2 counts.
+    assert foreign_paths(_flip(False), "t", host="CN", method=_PLAIN) == (_S, False)
+    # Dated: on 2020-06-01 F's half makes S foreign; today G's half does not
+    # (S's raw is the undisclosed 1/10 only).
+    options = {"host": "CN", "method": _PLAIN}
+    assert foreign_paths(_flip(True), "t", as_of=dt.date(2020, 6, 1), **options) == (_S, False)
+    assert foreign_paths(_flip(True), "t", **options) == ([], False)
+    # With F's stake only 40% (D 40%, 20% undisclosed): foreign 3/5, domestic 2/5.
+    g = jvm.OwnershipGraph()
+    for entity_id, country in [("t", "CN"), ("s", "CN"), ("d", "CN"), ("f", "US")]:
+        g.add_entity(entity_id, jurisdiction=country)
+    g.add_holding("s", "t", "50%")
+    g.add_holding("d", "t", "50%")
+    g.add_holding("d", "s", "40%")
+    g.add_holding("f", "s", "40%")
+    assert foreign_paths(g, "t", **options) == (_S, False)
+    assert foreign_paths(g, "t", undisclosed="domestic", **options) == ([], False)
+
+
+class _ByHolding(Method):
+    """Counts a holder's stake whole when the holder holds at least 1/2 (reads Holder.stake)."""
+
+    name = "by-holding"
+    linear = False
+
+    def carry(self, link: Link) -> Fraction:
+        return link.stake if link.holder.stake >= Fraction(1, 2) else Fraction(0)
+
+
+def test_a_method_reading_the_holders_stake() -> None:
+    # T: A (CN) 60%, F (US) 40%: only A's 60% reaches 1/2: one path of 3/5.
+    g = jvm.OwnershipGraph()
+    for entity_id, country in [("t", "CN"), ("a", "CN"), ("f", "US")]:
+        g.add_entity(entity_id, jurisdiction=country)
+    g.add_holding("a", "t", "60%")
+    g.add_holding("f", "t", "40%")
+    paths = foreign_paths(g, "t", host="CN", method=_ByHolding())
+    assert paths == ([Path(owner="a", entities=("a", "t"), product=Fraction(3, 5))], False)

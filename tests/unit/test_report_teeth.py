@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import sys
 from fractions import Fraction
 from typing import Any
 
@@ -35,7 +36,7 @@ def _register() -> jvm.OwnershipGraph:
     g.add_entity("f", jurisdiction="US")
     g.add_entity("h", jurisdiction="JP")
     g.add_entity("d", jurisdiction="CN")
-    g.add_entity("a", jurisdiction="CN", sectors=["vpn", "other"])
+    g.add_entity("a", jurisdiction="CN", sectors=["other", "vpn"])
     g.add_entity("b", jurisdiction="CN", sectors=["vpn", "media"])
     g.add_entity("c", jurisdiction="CN", sectors=["vpn", "old"])
     g.add_entity("z", jurisdiction="CN", sectors=["vpn"], zones=["ftz"])
@@ -91,7 +92,7 @@ def _row(target: str, sector: str, status: str, **fields: Any) -> dict[str, Any]
 
 
 # Today (no date): the "old" cap ended 2000-01-01, so C's "old" sector is left
-# out, and A's "other" sector is not the regime's.
+# out, and A's "other" sector (listed before its "vpn") is not the regime's.
 _TODAY = [
     # A: F 25%: float 0.25 < 0.5, headroom 0.5 − 0.25 = 0.25; top F 0.25.
     _row(
@@ -386,3 +387,15 @@ def test_foreign_shares_takes_the_regimes_defaults_and_overrides(
 ) -> None:
     shares = jvm.foreign_shares(_shares_graph(), **options)
     assert (shares["jv"], shares["m"], shares.method) == (jv, m, method)
+
+
+def test_the_table_without_pandas_says_which_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+    # An import of a module mapped to None fails: the message names the extra.
+    report = jvm.check_all(_register(), regime=_REGIME)
+    monkeypatch.setitem(sys.modules, "pandas", None)
+    with pytest.raises(
+        ModuleNotFoundError,
+        match=r"^Report\.to_pandas needs pandas: pip install 'jvmodel\[pandas\]'$",
+    ) as error:
+        report.to_pandas()
+    assert error.value.name == "pandas"
