@@ -399,3 +399,63 @@ def test_the_table_without_pandas_says_which_extra(monkeypatch: pytest.MonkeyPat
     ) as error:
         report.to_pandas()
     assert error.value.name == "pandas"
+
+
+def test_the_structure_of_the_day_asked() -> None:
+    # F (US) held 75% until 2020-12-31, then 25%; D (CN) the rest.  On
+    # 2020-06-01 the float 0.75 breaches ≤ 1/2 (headroom −0.25); today 0.25.
+    g = jvm.OwnershipGraph()
+    g.add_entity("jv", jurisdiction="CN", sectors=["vpn"])
+    g.add_entity("f", jurisdiction="US")
+    g.add_entity("d", jurisdiction="CN")
+    g.add_holding("f", "jv", "75%", valid_to=dt.date(2020, 12, 31))
+    g.add_holding("d", "jv", "25%", valid_to=dt.date(2020, 12, 31))
+    g.add_holding("f", "jv", "25%", valid_from=dt.date(2021, 1, 1))
+    g.add_holding("d", "jv", "75%", valid_from=dt.date(2021, 1, 1))
+    then = jvm.check_all(g, regime=_REGIME, as_of=dt.date(2020, 6, 1))["jv"]
+    assert (then.status, then.foreign_share, then.headroom, then.top_contribution) == (
+        "breach",
+        0.75,
+        -0.25,
+        0.75,
+    )
+    now = jvm.check_all(g, regime=_REGIME)["jv"]
+    assert (now.status, now.foreign_share, now.headroom) == ("compliant", 0.25, 0.25)
+    shares = jvm.foreign_shares(g, regime=_REGIME, as_of=dt.date(2020, 6, 1))
+    assert shares["jv"] == 0.75
+
+
+def test_a_method_the_fast_engine_lacks_sends_its_measure_to_check() -> None:
+    # Equity under the threshold method: every equity row comes from check(),
+    # exact, with no per-owner contributions (direct holders only here, so the
+    # figures are the proportional ones: 1/4, 1/2, 1/2, 7/8, 5/8, 1/2).  The
+    # voting row V stays with the fast engine (proportional), decided exactly at
+    # its cap with the float top contribution.  W unresolved, named "threshold".
+    regime = jvm.Regime(
+        name="t",
+        host="CN",
+        caps=(_VPN, _FTZ, _BANK, _MEDIA, _OLD),
+        methods={"equity": "threshold"},
+    )
+    report = jvm.check_all(_register(), regime=regime)
+    f = Fraction
+    assert [
+        (r.target, r.sector, r.status, r.foreign_share, r.headroom, r.exact, r.method)
+        for r in report
+    ] == [
+        ("a", "vpn", "compliant", f(1, 4), f(1, 4), True, "threshold"),
+        ("b", "vpn", "compliant", f(1, 2), f(0), True, "threshold"),
+        ("b", "media", "compliant", f(1, 2), None, True, "threshold"),
+        ("c", "vpn", "breach", f(7, 8), f(-3, 8), True, "threshold"),
+        ("z", "vpn", "compliant", f(5, 8), f(1, 8), True, "threshold"),
+        ("v", "bank", "breach", f(1, 4), f(0), True, "proportional"),
+        ("u", "vpn", "compliant", f(1, 2), f(0), True, "threshold"),
+        ("w", "vpn", "unresolved", None, None, True, "threshold"),
+    ]
+    assert [(r.top_contributor, r.top_contribution) for r in report] == [(None, None)] * 5 + [
+        ("f", 0.25),
+        (None, None),
+        (None, None),
+    ]
+    assert report["w"].reason == _CYCLE
+    assert report["b"].cap_rule == _VPN
