@@ -10,6 +10,7 @@ from fractions import Fraction
 import jvmodel as jvm
 
 R = jvm.Range
+D = dt.date
 _MORE = ": the recorded holdings alone give 'p' in 'a' more than declared"
 
 
@@ -287,4 +288,24 @@ def test_an_open_lower_end_and_a_closed_cycle() -> None:
             "'b', 'c' can make them own each other entirely, with no outside owner; narrow "
             "the ranges or record the outside part",
         )
+    ]
+
+
+def test_holdings_and_claims_of_the_day_asked() -> None:
+    # C held 20% of A until 2020-12-31 and P holds all of C: on 2020-06-01 P's
+    # share of A is 30% + 20% = 50%; today 30%.  Each claim is checked on the
+    # days it is in force; the 50% claim ended with C's stake.
+    g = _chain()
+    g.add_holding("c", "a", "20%", valid_to=D(2020, 12, 31))
+    g.add_holding("p", "c", "100%")
+    g.add_declared("p", "a", share="50%", valid_to=D(2020, 12, 31))
+    g.add_declared("p", "a", share="30%", valid_from=D(2021, 1, 1))
+    g.add_declared("p", "a", share="40%")
+    assert _results(g, as_of=D(2020, 6, 1)) == [
+        ("agree", Fraction(1, 2), "declared 50%, computed 50%"),
+        ("disagree", Fraction(1, 2), "declared 40%, computed 50%" + _MORE),
+    ]
+    assert _results(g) == [
+        ("agree", Fraction(3, 10), "declared 30%, computed 30%"),
+        ("disagree", Fraction(3, 10), "declared 40%, computed 30%"),
     ]
