@@ -160,3 +160,8 @@ def test_games_too_large_are_refused() -> None:
     g = _game(("a", Fraction(1, n), None), ("b", Fraction(n - 1, n), None))
     with pytest.raises(jvm.UnsupportedAnalysisError, match=r"need about 40,000,078 steps"):
         jvm.voting_power(g, "t")
+
+
+def test_a_quota_above_all_votes_is_refused() -> None:
+    with pytest.raises(jvm.InvalidShareError, match=r"^quota '150%' is above 100%"):
+        jvm.voting_power(_abc(), "t", quota="150%")
