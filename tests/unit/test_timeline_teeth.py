@@ -175,3 +175,24 @@ def test_unknown_names_are_refused() -> None:
         jvm.UnknownSectorError, match="has no sector 'steel'; its sectors are bank, vpn"
     ):
         jvm.timeline(_jv(), "jv", regime=_REGIME, sector="steel")
+
+
+def test_a_new_cap_alone_starts_a_period() -> None:
+    # F (US) 25% throughout: compliant under ≤ 1/2 to 2020-12-31 and under ≤ 3/5
+    # from 2021-01-01; same status and share, but another cap: two periods.
+    g = jvm.OwnershipGraph()
+    g.add_entity("jv", jurisdiction="CN", sectors=["vpn"])
+    g.add_entity("f", jurisdiction="US")
+    g.add_entity("d", jurisdiction="CN")
+    g.add_holding("f", "jv", "25%")
+    g.add_holding("d", "jv", "75%")
+    caps = (
+        jvm.Cap(sector="vpn", limit=Fraction(1, 2), valid_to=D(2020, 12, 31)),
+        jvm.Cap(sector="vpn", limit=Fraction(3, 5), valid_from=D(2021, 1, 1)),
+    )
+    t = jvm.timeline(g, "jv", regime=jvm.Regime(name="m", host="CN", caps=caps))
+    assert t.describe() == (
+        "until 2020-12-31: compliant (25% vs ≤ 50% of equity)\n"
+        "2021-01-01 onwards: compliant (25% vs ≤ 60% of equity)"
+    )
+    assert t.crossings() == []
