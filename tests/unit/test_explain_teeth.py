@@ -253,3 +253,21 @@ def test_the_day_asked_is_the_one_explained() -> None:
         "t: foreign 60% (proportional, equity) vs ≤ 50% of equity: breach\n       60%  f → t"
     )
     assert jvm.explain(g, "t", regime=regime).owners == {}
+
+
+def test_a_cap_on_the_controlling_parent_explains_the_parent() -> None:
+    # JV (US) is held 100% by P; P: F (GB) 30%, D (US) 70%.  The cap (≤ 1/4)
+    # applies to the controlling parent P: 30% > 25%, along F → P.
+    g = jvm.OwnershipGraph()
+    g.add_entity("jv", jurisdiction="US", sectors=["radio"])
+    for entity_id, country in [("p", "US"), ("f", "GB"), ("d", "US")]:
+        g.add_entity(entity_id, jurisdiction=country)
+    g.add_holding("p", "jv", "100%")
+    g.add_holding("f", "p", "30%")
+    g.add_holding("d", "p", "70%")
+    cap = jvm.Cap(sector="radio", limit=Fraction(1, 4), applies_to="controlling-parent")
+    e = jvm.explain(g, "jv", regime=jvm.Regime(name="fcc", host="US", caps=(cap,)))
+    assert e.describe() == (
+        "p: foreign 30% (proportional, equity) vs ≤ 25% of equity: breach\n       30%  f → p"
+    )
+    assert (e.check.subject, e.check.target) == ("p", "jv")
