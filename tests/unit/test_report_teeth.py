@@ -328,12 +328,22 @@ def test_a_ranged_row_from_check_reports_its_exact_top_contribution() -> None:
     g.add_holding("f", "jv", jvm.Range("20%", "25%"))
     g.add_holding("h", "jv", "12.5%")
     g.add_holding("d", "jv", "62.5%")
-    row = jvm.check_all(g, regime=_REGIME, undisclosed="domestic")["jv"]
+    report = jvm.check_all(g, regime=_REGIME, undisclosed="domestic")
+    row = report["jv"]
     assert isinstance(row, ReportRow)
     assert (row.status, row.exact, row.top_contributor) == ("compliant", True, "f")
     # F's contribution is its range [1/5, 1/4]; the share [1/5+1/8, 1/4+1/8].
     assert row.top_contribution == jvm.Interval(lower=Fraction(1, 5), upper=Fraction(1, 4))
     assert row.foreign_share == jvm.Interval(lower=Fraction(13, 40), upper=Fraction(3, 8))
+    # The table gives each interval's upper end: share 3/8, headroom 1/2 − 13/40
+    # = 7/40, contribution 1/4; no exact text for an interval.
+    frame = report.to_pandas()
+    assert frame.loc[0, ["foreign_share", "headroom", "top_contribution"]].tolist() == [
+        0.375,
+        0.175,
+        0.25,
+    ]
+    assert frame.loc[0, "foreign_share_exact"] is None
 
 
 def _shares_graph() -> jvm.OwnershipGraph:
