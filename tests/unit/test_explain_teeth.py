@@ -271,3 +271,48 @@ def test_a_cap_on_the_controlling_parent_explains_the_parent() -> None:
         "p: foreign 30% (proportional, equity) vs ≤ 25% of equity: breach\n       30%  f → p"
     )
     assert (e.check.subject, e.check.target) == ("p", "jv")
+
+
+def test_a_non_linear_explanation_reads_the_target_on_the_day_asked() -> None:
+    # T (CN, vpn) was held 100% by S until 2020-12-31 and has no holders today.
+    # S: F (US) 60%, D (CN) 40%.  On 2020-06-01 under a 50% threshold S's raw
+    # 3/5 ≥ 1/2: S counts wholly foreign and its 100% counts whole.
+    g = jvm.OwnershipGraph()
+    for entity_id, country in [("t", "CN"), ("s", "CN"), ("f", "US"), ("d", "CN")]:
+        g.add_entity(entity_id, jurisdiction=country, sectors=["vpn"] if entity_id == "t" else [])
+    g.add_holding("s", "t", "100%", valid_to=dt.date(2020, 12, 31))
+    g.add_holding("f", "s", "60%")
+    g.add_holding("d", "s", "40%")
+    e = jvm.explain(g, "t", regime=_regime(), as_of=dt.date(2020, 6, 1))
+    assert e.describe() == (
+        "t: foreign 100% (threshold, equity) vs ≤ 50% of equity: breach\n"
+        "      100%  s → t\n"
+        "  s counted wholly foreign: foreign share 60% ≥ 50%"
+    )
+    assert e.counted_foreign == {"s": "foreign share 60% ≥ 50%"}
+
+
+def test_an_intermediate_incorporated_abroad_counts_by_its_jurisdiction() -> None:
+    # T (CN, vpn): S (US-incorporated) 60%, D (CN) 40%; S is held 100% by D.
+    # With the incorporation rule the look-through stops at S, foreign by its
+    # jurisdiction (looked through, it would be 0% foreign): 3/5 > 1/2.
+    g = jvm.OwnershipGraph()
+    for entity_id, country in [("t", "CN"), ("s", "US"), ("d", "CN")]:
+        g.add_entity(entity_id, jurisdiction=country, sectors=["vpn"] if entity_id == "t" else [])
+    g.add_holding("s", "t", "60%")
+    g.add_holding("d", "t", "40%")
+    g.add_holding("d", "s", "100%")
+    regime = jvm.Regime(
+        name="inc",
+        host="CN",
+        incorporation=True,
+        methods={"equity": _PLAIN},
+        caps=(jvm.Cap(sector="vpn", limit=Fraction(1, 2)),),
+    )
+    e = jvm.explain(g, "t", regime=regime)
+    assert e.describe() == (
+        "t: foreign 60% (threshold, equity) vs ≤ 50% of equity: breach\n"
+        "       60%  s → t\n"
+        "  s counted wholly foreign: ultimate owner, by its jurisdiction"
+    )
+    assert e.counted_foreign == {"s": "ultimate owner, by its jurisdiction"}
