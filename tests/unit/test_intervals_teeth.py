@@ -788,6 +788,28 @@ def test_a_ranged_treasury_stake_above_the_target_is_refused() -> None:
     assert (e.value.reason, e.value.entity) == ("ranged treasury", "a")
 
 
+class _AllOwnShares:
+    """A graph-like object whose "t" records two treasury halves on the day asked (the
+    graph itself refuses overlapping stakes of one holder, and a single 100%)."""
+
+    def entity(self, entity_id: str) -> jvm.Entity:
+        return jvm.Entity(id=entity_id, jurisdiction="CN")
+
+    def holdings_of(self, entity_id: str, *, as_of: object = None) -> list[jvm.Holding]:
+        half = jvm.Holding(owner="t", owned="t", equity="50%")
+        return [half, half]
+
+
+def test_a_target_holding_all_of_its_own_shares_is_refused() -> None:
+    # Treasury 1/2 + 1/2 = 1: nothing is left outstanding to look through to.
+    with pytest.raises(
+        jvm.CircularOwnershipError,
+        match=r"^'t' holds all of its own shares, so it has no owner to look through to$",
+    ) as e:
+        ranged_upstream(_AllOwnShares(), "t")  # type: ignore[arg-type]
+    assert e.value.entities == ("t",)
+
+
 def test_a_ranged_cycle_is_refused_under_the_multiplier() -> None:
     with pytest.raises(
         jvm.UnsupportedAnalysisError,

@@ -11,8 +11,9 @@ from fractions import Fraction
 import pytest
 
 import jvmodel as jvm
+from jvmodel.analysis.lookthrough import upstream
 from jvmodel.analysis.methods import Link, Method, Threshold
-from jvmodel.analysis.paths import Path, _exact, foreign_paths
+from jvmodel.analysis.paths import Path, _exact, contribution_paths, foreign_paths
 
 _U = jvm.UNDISCLOSED
 _AB = (("a", "b"),)
@@ -348,3 +349,39 @@ def test_a_method_reading_the_holders_stake() -> None:
     g.add_holding("f", "t", "40%")
     paths = foreign_paths(g, "t", host="CN", method=_ByHolding())
     assert paths == ([Path(owner="a", entities=("a", "t"), product=Fraction(3, 5))], False)
+
+
+def _doubling(layers: int) -> jvm.OwnershipGraph:
+    # T (CN) is held 50/50 by A1 and B1; A(k+1) and B(k+1) each hold 50% of Ak and 50%
+    # of Bk; the top layer is US.  Every path up picks A or B at each layer: 2^layers
+    # paths, each of product (1/2)^layers.
+    g = jvm.OwnershipGraph()
+    g.add_entity("t", jurisdiction="CN")
+    below = ["t"]
+    for k in range(1, layers + 1):
+        layer = [f"a{k}", f"b{k}"]
+        for entity_id in layer:
+            g.add_entity(entity_id, jurisdiction="US" if k == layers else "CN")
+            for owned in below:
+                g.add_holding(entity_id, owned, "50%")
+        below = layer
+    return g
+
+
+def test_contribution_paths_stop_at_a_thousand_by_default() -> None:
+    # Ten layers: 2^10 = 1024 paths of (1/2)^10 = 1/1024 each, all to a US owner (a10
+    # or b10).  Without max_paths the list stops at 1000 paths and says it was cut.
+    plan = upstream(_doubling(10), "t")
+    value = {u: Fraction(1) for u in plan.ultimate}
+    paths, cut = contribution_paths(plan, value, Fraction(0))
+    assert cut
+    assert len(paths) == 1000
+    assert {p.product for p in paths} == {Fraction(1, 1024)}
+    assert len({p.entities for p in paths}) == 1000  # no path twice
+    assert all(p.entities[0] == p.owner in ("a10", "b10") for p in paths)
+    assert all(len(p.entities) == 11 and p.entities[-1] == "t" for p in paths)
+    # Asked for all 1024, none is cut and they add up to T's foreign share, 1.
+    every, cut = contribution_paths(plan, value, Fraction(0), max_paths=1024)
+    assert not cut
+    assert len({p.entities for p in every}) == 1024
+    assert sum(p.product for p in every) == 1

@@ -165,3 +165,23 @@ def test_games_too_large_are_refused() -> None:
 def test_a_quota_above_all_votes_is_refused() -> None:
     with pytest.raises(jvm.InvalidShareError, match=r"^quota '150%' is above 100%"):
         jvm.voting_power(_abc(), "t", quota="150%")
+
+
+@pytest.mark.parametrize("index", ["banzhaf", "shapley-shubik"])
+def test_a_lone_holder_of_a_majority_has_all_the_power(index: str) -> None:
+    # A holds 60% of the votes, 40% undisclosed.  The only winning coalition is {A}:
+    # Banzhaf counts one swing (A joining the empty coalition), Shapley–Shubik one
+    # order (A alone, pivotal first): a raw total of exactly 1, which is A's 1.
+    g = _game(("a", "60%", "60%"))
+    assert jvm.voting_power(g, "t", index=index) == {"a": Fraction(1)}  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("index", ["banzhaf", "shapley-shubik"])
+def test_holders_who_each_win_alone_are_pivotal_first(index: str) -> None:
+    # Quota 25%: A 50% and B 50% each win alone.  Banzhaf: A swings only the empty
+    # coalition ({B} already wins), likewise B: 1 and 1.  Shapley–Shubik: of the orders
+    # AB and BA, the first is pivotal (the empty coalition before it): 1 and 1.
+    # Normalised: 1/2 each.
+    g = _game(("a", "50%", "50%"), ("b", "50%", "50%"))
+    power = jvm.voting_power(g, "t", index=index, quota="25%")  # type: ignore[arg-type]
+    assert power == {"a": Fraction(1, 2), "b": Fraction(1, 2)}
