@@ -310,6 +310,22 @@ class _Scan:
             else:
                 if low > top or (low == top and not (low_closed and top_closed)):
                     continue
+                # The allowed part was read off the fitted figures: confirm them
+                # exactly where it ends inside the piece (a step no method declares
+                # can hide before the first probe).
+                for end in sorted({low, top} - {lo, hi}):
+                    exact = self.figures(end)
+                    if exact != [piece.at(end) for piece in fitted]:
+                        raise UnsupportedAnalysisError(
+                            f"the foreign share at {format_share(end)} of stake moved is "
+                            f"{', '.join(format_share(x) for x in exact)}, not what its "
+                            f"piece between {format_share(lo)} and {format_share(hi)} "
+                            "predicts (a method steps there without declaring the level "
+                            "as its `threshold` or `exempt`, or a status inside a "
+                            "cross-holding changes there); this analysis cannot locate "
+                            "it exactly",
+                            reason="no exact piece",
+                        )
                 # Every figure is inside its cap on this part of the piece; whatever
                 # else decides the verdict (domestic control) only changes at the
                 # breakpoints, so one exact check inside it decides the whole part.
@@ -413,6 +429,8 @@ def _vote_groups(
     parties = {h.owner for h in g.holdings_of(target, as_of=as_of)} | set(others)
     by_controller: dict[str, set[str]] = {}
     for party in parties:
+        if party not in hierarchy.class_of:
+            continue  # a holder of equity without votes, which no group counts
         for controller in {party, *hierarchy.controllers_of(party)}:
             by_controller.setdefault(controller, set()).add(party)
     # A single holder's crossings are already cut.
