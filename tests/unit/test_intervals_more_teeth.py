@@ -10,28 +10,11 @@ from fractions import Fraction
 import jvmodel as jvm
 from jvmodel.analysis.intervals import contributions_ranged
 from jvmodel.analysis.methods import Direct, Multiplier, Proportional, Threshold
+from tests.unit._ranged import graph as _graph
+from tests.unit._ranged import iv, pt
 
 F = Fraction
 UNDISCLOSED = jvm.UNDISCLOSED
-
-
-def iv(lower: Fraction, upper: Fraction, lc: bool = True, uc: bool = True) -> jvm.Interval:
-    return jvm.Interval(lower=lower, upper=upper, lower_closed=lc, upper_closed=uc)
-
-
-def pt(value: Fraction) -> jvm.Interval:
-    return jvm.Interval(lower=value, upper=value)
-
-
-def _graph(
-    countries: dict[str, str | None], holdings: list[tuple[str, str, object]]
-) -> jvm.OwnershipGraph:
-    g = jvm.OwnershipGraph()
-    for entity_id, country in countries.items():
-        g.add_entity(entity_id, jurisdiction=country)
-    for owner, owned, stake in holdings:
-        g.add_holding(owner, owned, stake)
-    return g
 
 
 def test_the_fields_of_a_linear_result() -> None:

@@ -13,28 +13,11 @@ import pytest
 import jvmodel as jvm
 from jvmodel.analysis.intervals import _Stake, bounds, ranged_upstream
 from jvmodel.analysis.methods import Method, Presence, Proportional, Threshold
+from tests.unit._ranged import graph as _graph
+from tests.unit._ranged import iv, pt
 
 F = Fraction
 UNDISCLOSED = jvm.UNDISCLOSED
-
-
-def iv(lower: Fraction, upper: Fraction, lc: bool = True, uc: bool = True) -> jvm.Interval:
-    return jvm.Interval(lower=lower, upper=upper, lower_closed=lc, upper_closed=uc)
-
-
-def pt(value: Fraction) -> jvm.Interval:
-    return jvm.Interval(lower=value, upper=value)
-
-
-def _graph(
-    countries: dict[str, str | None], holdings: list[tuple[str, str, object]]
-) -> jvm.OwnershipGraph:
-    g = jvm.OwnershipGraph()
-    for entity_id, country in countries.items():
-        g.add_entity(entity_id, jurisdiction=country)
-    for owner, owned, stake in holdings:
-        g.add_holding(owner, owned, stake)
-    return g
 
 
 # --- proportional, two layers, open ends ------------------------------------------
