@@ -671,7 +671,11 @@ def test_an_ambiguous_cross_holding_is_refused_where_it_starts() -> None:
         "the status of 'h', 't' is ambiguous (a cross-holding that reads consistently two "
         "ways) at 10% of stake moved; this analysis needs one reading of every status"
     )
-    assert caught.value.fields == {"reason": "ambiguous", "entities": ("h", "t")}
+    assert caught.value.fields == {
+        "reason": "ambiguous",
+        "entities": ("h", "t"),
+        "stake": Fraction(1, 10),
+    }
 
 
 @pytest.mark.xfail(

@@ -237,10 +237,18 @@ class _Scan:
     def at(self, s: Fraction) -> CapCheck:
         if s not in self.cache:
             result = self.check_at(self.scenario(s))
-            ambiguous = sorted({e for rule in _deciding_rules(result) for e in rule.ambiguous})
+            ambiguous = sorted(
+                {
+                    e
+                    for rule in _deciding_rules(result)
+                    if rule.cap_rule.limit is not None
+                    for e in rule.ambiguous
+                }
+            )
             if ambiguous:
                 # The pieces fit one reading of the statuses; with two readings the
-                # verdict can change where no breakpoint is.
+                # verdict can change where no breakpoint is (under a cap: an
+                # uncapped rule's verdict does not depend on the figure).
                 listed = ", ".join(repr(e) for e in ambiguous)
                 raise UnsupportedAnalysisError(
                     f"the status of {listed} is ambiguous (a cross-holding that reads "
@@ -248,6 +256,7 @@ class _Scan:
                     "analysis needs one reading of every status",
                     reason="ambiguous",
                     entities=tuple(ambiguous),
+                    stake=s,
                 )
             self.cache[s] = result
         return self.cache[s]
