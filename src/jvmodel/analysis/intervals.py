@@ -762,12 +762,13 @@ def _nonlinear_ranged(
         "looked_through": frozenset(ranged),
     }
     owners = {s.owner for found in ranged.values() for s in found}
+    base = _without_empty_bands(g, as_of)
 
     def evaluate(
         choice: Mapping[str, Mapping[str, Fraction]],
     ) -> tuple[Attribution, dict[str, Fraction]]:
         """The attribution under ``choice``, and the statuses the knapsacks read."""
-        scenario = _scenario(g, choice, measure=measure, as_of=as_of)
+        scenario = _scenario(base, choice, measure=measure, as_of=as_of)
         result = _attribute_exact(scenario, target, **options)
         values = {k: v for k, v in result.values.items() if isinstance(v, Fraction)}
         # A stake chosen at 0 is no holding: its owner drops out of the closure,
@@ -921,15 +922,23 @@ def _scenario(
                 (chosen, other_chosen) if measure == "equity" else (other_chosen, chosen)
             )
             scenario._replace(holding, equity, voting)  # type: ignore[arg-type]
-    # A band of "0% to 0%" is no stake (the bounds leave it out): it holds nothing
-    # in every scenario either, and the exact engine takes no ranges.
-    for holding in [h for h in scenario.holdings() if _empty_band(h)]:
+    return scenario
+
+
+def _without_empty_bands(g: OwnershipGraph, as_of: dt.date | None) -> OwnershipGraph:
+    """The structure on ``as_of`` with every band of "0% to 0%" made no stake.
+
+    The bounds leave such a band out (it holds nothing whatever is chosen), and
+    the exact engine that evaluates each scenario takes no ranges.
+    """
+    found = g.as_of(as_of)
+    for holding in [h for h in found.holdings() if _empty_band(h)]:
         equity, voting = (
             _ZERO if isinstance(stake, Range) and not stake.max else stake
             for stake in (holding.equity, holding.voting)
         )
-        scenario._replace(holding, equity, voting)  # type: ignore[arg-type]
-    return scenario
+        found._replace(holding, equity, voting)  # type: ignore[arg-type]
+    return found
 
 
 def _empty_band(holding: Holding) -> bool:
