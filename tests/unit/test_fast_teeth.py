@@ -851,43 +851,6 @@ def test_a_badly_conditioned_loop_beside_a_barely_linked_one() -> None:
     assert domestic.exact(["x", "y"]) == {"x": F(0), "y": F(0)}
 
 
-def test_a_diverging_loop_beside_a_converging_one_of_its_size() -> None:
-    # Level 1: A, B, C as in test_a_diverging_cross_holding_with_an_inverse (G (GB) holds
-    # 10% of C), and X, Y, Z: Y holds 10% of X, Z 10% of Y, X 10% of Z, F (GB) 50% of X,
-    # the rest undisclosed (domestic).  X = 1/2 + Y/10, Y = Z/10, Z = X/10:
-    # X = 1/2 + X/1000, X = 500/999, Z = 50/999, Y = 5/999.
-    g = _graph(
-        {"f": "GB", "g": "GB", "a": "CN", "b": "CN", "c": "CN", "x": "CN", "y": "CN", "z": "CN"},
-        [
-            ("b", "a", "60%"),
-            ("c", "a", "40%"),
-            ("a", "b", "60%"),
-            ("a", "c", "60%"),
-            ("g", "c", "10%"),
-            ("f", "x", "50%"),
-            ("y", "x", "10%"),
-            ("z", "y", "10%"),
-            ("x", "z", "10%"),
-        ],
-    )
-    shares = fast.foreign_shares(g, host="CN", method="multiplier", undisclosed="domestic")
-    reason = _diverging("'a', 'b', 'c'")
-    assert shares.unresolved == {"a": reason, "b": reason, "c": reason}
-    _close(
-        shares,
-        {
-            "f": F(0),
-            "g": F(0),
-            "a": None,
-            "b": None,
-            "c": None,
-            "x": F(500, 999),
-            "y": F(5, 999),
-            "z": F(50, 999),
-        },
-    )
-
-
 class _Half(fast._VectorMethod):
     """A test-only non-linear method: any foreign share counts one half."""
 
